@@ -1,0 +1,157 @@
+"""The Python API: :class:`KnowledgeGraph`, which the command line mirrors."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .build import BuildInfo, CachedBuild, build_in_memory, cached_build
+from .catalog import Catalog, StoredQuery
+from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from .sources import Project, find_project
+from .store import Backend, OxigraphBackend, RawResult, RemoteBackend
+from .validate import ValidationReport
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass
+class SelectResult:
+    """The answer to a SELECT query: variable names and rows of terms (None
+    where a variable is unbound)."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, str | None]]:
+        return iter(self.to_dicts())
+
+    def column(self, name: str) -> list[str | None]:
+        index = self.variables.index(name)
+        return [_value(row[index]) for row in self.rows]
+
+    def to_dicts(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of plain strings (IRIs and literal values)."""
+        return [{v: _value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+
+def _value(term: Term | None) -> str | None:
+    if term is None:
+        return None
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def materialise(raw: RawResult | list[ox.Triple]) -> SelectResult | bool | list[ox.Triple]:
+    """Turn a raw pyoxigraph result into a SelectResult, a bool or a triple list."""
+    if isinstance(raw, ox.QueryBoolean):
+        return bool(raw)
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        return SelectResult(variables, [tuple(solution) for solution in raw])
+    return list(raw)
+
+
+class KnowledgeGraph:
+    """peacekg's graph behind a backend, with the stored-query catalogue."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        catalog: Catalog,
+        *,
+        project: Project | None = None,
+        info: BuildInfo | None = None,
+        report: ValidationReport | None = None,
+        cached: CachedBuild | None = None,
+    ):
+        self.backend = backend
+        self.catalog = catalog
+        self.project = project
+        self.info = info
+        self._report = report
+        self._cached = cached
+
+    # -- construction ---------------------------------------------------
+
+    @classmethod
+    def load(cls, project: Project | Path | str | None = None, *, cache: bool = True, rebuild: bool = False) -> KnowledgeGraph:
+        """Build (or reuse the cached build of) the project's graph on the
+        embedded store. ``cache=False`` builds in memory and writes nothing."""
+        project = _project(project)
+        catalog = Catalog.from_folder(project.queries_dir)
+        if not cache:
+            store, info, report = build_in_memory(project)
+            return cls(OxigraphBackend(store), catalog, project=project, info=info, report=report)
+        build = cached_build(project, rebuild=rebuild)
+        return cls(OxigraphBackend(build.open_store()), catalog, project=project, info=build.info(), cached=build)
+
+    @classmethod
+    def remote(cls, endpoint: str, project: Project | Path | str | None = None, **options) -> KnowledgeGraph:
+        """Query a remote SPARQL endpoint that holds peacekg (see ``peacekg push``)."""
+        project = _project(project)
+        return cls(RemoteBackend(endpoint, **options), Catalog.from_folder(project.queries_dir), project=project)
+
+    # -- querying -------------------------------------------------------
+
+    def stored(self, name: str) -> StoredQuery:
+        """A stored query by name; UnknownQuery lists the known ones."""
+        return self.catalog[name]
+
+    def run(self, name: str, params: Mapping[str, str] | None = None) -> RawResult | list[ox.Triple]:
+        """Run a stored query and return the raw pyoxigraph result (for serialising)."""
+        query = self.catalog[name]
+        return self.backend.run(query.text, query.bind(params or {}))
+
+    def query(self, name: str, **params: str) -> SelectResult | bool | list[ox.Triple]:
+        """Run a stored query with typed parameters given as strings."""
+        return materialise(self.run(name, params))
+
+    def sparql(self, text: str) -> SelectResult | bool | list[ox.Triple]:
+        """Run any read-only SPARQL query."""
+        return materialise(self.backend.run(text))
+
+    def sparql_raw(self, text: str) -> RawResult | list[ox.Triple]:
+        return self.backend.run(text)
+
+    # -- checking -------------------------------------------------------
+
+    def validate(self) -> ValidationReport:
+        """The SHACL report of the data (from the build when it was cached)."""
+        if self._report is None:
+            if self._cached is None:
+                raise RuntimeError("validation needs a local build (KnowledgeGraph.load)")
+            self._report = self._cached.report()
+        return self._report
+
+    def consistency(self):
+        """HermiT's verdict on the ontology and data (needs Java)."""
+        from .reason import check_consistency
+
+        store = self._local_store()
+        quads = [
+            *store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)),
+            *store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)),
+        ]
+        return check_consistency(quads)
+
+    def stats(self) -> SelectResult:
+        """Instances per main class, from the stored query ``stats``."""
+        return self.query("stats")
+
+    def _local_store(self) -> ox.Store:
+        if not isinstance(self.backend, OxigraphBackend):
+            raise RuntimeError("this needs the embedded store, not a remote endpoint")
+        return self.backend.store
+
+
+def _project(project: Project | Path | str | None) -> Project:
+    if isinstance(project, Project):
+        return project
+    if project is None:
+        return find_project()
+    return Project(Path(project).resolve())

@@ -1,0 +1,166 @@
+"""Building the graph: parse every source into named graphs, add the OWL RL
+closure, validate, and keep the result in a cache keyed by the sources' content
+so that later commands skip all of it when nothing changed."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .reason import rl_closure
+from .sources import Project, parse_file
+from .validate import ValidationReport, validate
+
+#: Bump when the build's output changes for the same sources.
+BUILD_FORMAT = "1"
+
+
+@dataclass
+class BuildInfo:
+    """What a build produced."""
+
+    key: str
+    graphs: dict[str, int]
+    sources: list[str]
+    seconds: float
+    built_at: str
+    conforms: bool
+    violation_count: int
+    cached: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+@dataclass
+class Sources:
+    """Parsed sources: the quads of each named graph, and the shapes."""
+
+    ontology: list[ox.Quad]
+    data: list[ox.Quad]
+    shapes: list[ox.Quad]
+
+
+def parse_sources(project: Project) -> Sources:
+    """Parse every source file; the first syntax error raises SourceError."""
+    ontology_graph, data_graph = ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(DATA_GRAPH)
+    ontology = [q for path in project.ontology_files for q in parse_file(path, ontology_graph)]
+    data = [q for path in project.data_files for q in parse_file(path, data_graph)]
+    shapes = parse_file(project.shapes_file, ox.DefaultGraph())
+    return Sources(ontology, data, shapes)
+
+
+def build_in_memory(project: Project) -> tuple[ox.Store, BuildInfo, ValidationReport]:
+    """Parse, reason and validate into a new in-memory store."""
+    store = ox.Store()
+    info, report = _build_into(store, project)
+    return store, info, report
+
+
+def _build_into(store: ox.Store, project: Project) -> tuple[BuildInfo, ValidationReport]:
+    timings: dict[str, float] = {}
+    started = clock = time.perf_counter()
+    sources = parse_sources(project)
+    timings["parse"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    inferred_graph = ox.NamedNode(INFERRED_GRAPH)
+    inferred = [ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in rl_closure(sources.ontology + sources.data)]
+    timings["reason"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    store.bulk_extend(sources.ontology + sources.data + inferred)
+    timings["load"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    report = validate(sources.data, sources.ontology, sources.shapes)
+    timings["validate"] = time.perf_counter() - clock
+
+    graphs = {
+        name: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        for name in (ONTOLOGY_GRAPH, DATA_GRAPH, INFERRED_GRAPH)
+    }
+    info = BuildInfo(
+        key=cache_key(project),
+        graphs=graphs,
+        sources=[str(p.relative_to(project.root)) for p in project.source_files()],
+        seconds=time.perf_counter() - started,
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        conforms=report.conforms,
+        violation_count=len(report.violations),
+        timings=timings,
+    )
+    return info, report
+
+
+def cache_key(project: Project) -> str:
+    from . import __version__
+
+    return project.fingerprint(salt=f"{__version__}/{BUILD_FORMAT}")
+
+
+@dataclass
+class CachedBuild:
+    """A build kept on disk: the store, its info and its validation report."""
+
+    folder: Path
+    fresh: bool = False
+
+    @property
+    def store_path(self) -> Path:
+        return self.folder / "store"
+
+    def info(self) -> BuildInfo:
+        data = json.loads((self.folder / "build.json").read_text())
+        return BuildInfo(**{**data, "cached": not self.fresh})
+
+    def report(self) -> ValidationReport:
+        data = json.loads((self.folder / "validation.json").read_text())
+        return ValidationReport.from_dict(data, (self.folder / "validation.ttl").read_text())
+
+    def open_store(self) -> ox.Store:
+        return ox.Store.read_only(str(self.store_path))
+
+
+def cached_build(project: Project, *, rebuild: bool = False) -> CachedBuild:
+    """The cached build for the current sources, building it first if needed.
+    The cache folder appears atomically (built aside, then renamed)."""
+    key = cache_key(project)
+    root = project.cache_dir
+    target = CachedBuild(root / key)
+    if target.folder.is_dir() and not rebuild:
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    try:
+        store = ox.Store(str(scratch / "store"))
+        info, report = _build_into(store, project)
+        store.flush()
+        del store
+        (scratch / "build.json").write_text(json.dumps(asdict(info), indent=2))
+        (scratch / "validation.json").write_text(json.dumps(report.to_dict(), indent=2))
+        (scratch / "validation.ttl").write_text(report.results_turtle)
+        if target.folder.exists():
+            shutil.rmtree(target.folder)
+        os.replace(scratch, target.folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    _prune(root, keep=key)
+    return CachedBuild(target.folder, fresh=True)
+
+
+def _prune(root: Path, keep: str) -> None:
+    """Drop cached builds of older sources."""
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.name != keep and not folder.name.startswith(".build-"):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,303 @@
+"""The catalogue of stored queries in ``queries/*.rq`` and their typed parameters.
+
+Each file starts with a metadata header of ``#+ key: value`` comment lines::
+
+    #+ title: Missions in a country
+    #+ description: Every operation deployed in the given country.
+    #+ tags: missions, countries
+    #+ param: country: state = LBR | host country as an ISO 3166-1 alpha-3 code
+
+A parameter ``name`` is the SPARQL variable ``?name`` in the query. Values are
+parsed into RDF terms by their type and bound as terms (never spliced in as
+text), so a value cannot change the structure of the query.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import ID, PKO, XSD
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*:\s*([\w-]+)\s*(?:=\s*(\S+))?\s*(?:\|\s*(.*))?$")
+
+
+class CatalogError(ValueError):
+    """A stored query file is malformed."""
+
+
+class UnknownQuery(KeyError):
+    """No stored query has this name."""
+
+    def __init__(self, name: str, known: Iterable[str]):
+        self.name, self.known = name, sorted(known)
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        return f"unknown query {self.name!r}; known queries: {', '.join(self.known)}"
+
+
+class ParameterError(ValueError):
+    """A parameter value is missing, unknown or ill-typed."""
+
+    def __init__(self, query: str, param: str, reason: str):
+        self.query, self.param, self.reason = query, param, reason
+        super().__init__(f"query {query!r}, parameter {param!r}: {reason}")
+
+
+@dataclass(frozen=True)
+class ParamType:
+    """How a parameter's text becomes an RDF term."""
+
+    name: str
+    description: str
+    parse: Callable[[str], ox.NamedNode | ox.Literal]
+
+
+def _resource(kind: str) -> Callable[[str], ox.NamedNode]:
+    base = f"{ID}{kind}/"
+
+    def parse(text: str) -> ox.NamedNode:
+        if text.startswith(base) and _SLUG.match(text[len(base):]):
+            return ox.NamedNode(text)
+        if _SLUG.match(text.lower()):
+            return ox.NamedNode(base + text.lower())
+        raise ValueError(f"expected a {kind} slug such as 'unmil' or an IRI starting with {base}")
+
+    return parse
+
+
+def _state(text: str) -> ox.NamedNode:
+    if re.fullmatch(r"[A-Za-z]{3}", text):
+        return ox.NamedNode(f"{ID}state/{text.lower()}")
+    return _resource("state")(text)
+
+
+def _integer(text: str) -> ox.Literal:
+    if not re.fullmatch(r"[+-]?\d{1,18}", text):
+        raise ValueError("expected a whole number")
+    return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _year(text: str) -> ox.Literal:
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError("expected a four-digit year such as 1995")
+    return _integer(text)
+
+
+def _date(text: str) -> ox.Literal:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("expected a date as YYYY-MM-DD, such as 1995-07-11") from None
+    if len(text) != 10:
+        raise ValueError("expected a date as YYYY-MM-DD, such as 1995-07-11")
+    return ox.Literal(f"{day.isoformat()}T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))
+
+
+def _boolean(text: str) -> ox.Literal:
+    if text.lower() not in {"true", "false"}:
+        raise ValueError("expected true or false")
+    return ox.Literal(text.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+
+
+def _verdict(text: str) -> ox.NamedNode:
+    names = {"success": "Success", "mixed": "Mixed", "failure": "Failure"}
+    if text.lower() not in names:
+        raise ValueError("expected one of success, mixed, failure")
+    return ox.NamedNode(PKO + names[text.lower()])
+
+
+def _string(text: str) -> ox.Literal:
+    if len(text) > 200:
+        raise ValueError("longer than 200 characters")
+    return ox.Literal(text)
+
+
+def _iri(text: str) -> ox.NamedNode:
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
+        raise ValueError("expected an absolute http(s) IRI")
+    return ox.NamedNode(text)
+
+
+#: Parameter types by the name used in query headers.
+PARAM_TYPES: dict[str, ParamType] = {
+    t.name: t
+    for t in (
+        ParamType("string", "any text up to 200 characters", _string),
+        ParamType("integer", "a whole number", _integer),
+        ParamType("year", "a four-digit year", _year),
+        ParamType("date", "a date as YYYY-MM-DD", _date),
+        ParamType("boolean", "true or false", _boolean),
+        ParamType("verdict", "success, mixed or failure", _verdict),
+        ParamType("iri", "an absolute http(s) IRI", _iri),
+        ParamType("state", "an ISO 3166-1 alpha-3 code such as LBR", _state),
+        *(
+            ParamType(kind, f"a {kind} slug (the last part of its IRI) or its full IRI", _resource(kind))
+            for kind in ("mission", "norm", "instrument", "actor", "challenge", "concept")
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One typed parameter of a stored query."""
+
+    name: str
+    type: ParamType
+    default: str | None = None
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def parse(self, query: str, text: str) -> ox.NamedNode | ox.Literal:
+        try:
+            return self.type.parse(text)
+        except ValueError as exc:
+            raise ParameterError(query, self.name, f"{text!r} is not valid: {exc}") from None
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A named, documented SPARQL query with typed parameters."""
+
+    name: str
+    title: str
+    description: str
+    text: str
+    path: Path
+    tags: tuple[str, ...] = ()
+    params: tuple[Parameter, ...] = ()
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def bind(self, values: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+        """Parse parameter values (and defaults) into terms, keyed by variable name."""
+        known = {p.name: p for p in self.params}
+        for name in values:
+            if name not in known:
+                hint = ", ".join(known) or "none"
+                raise ParameterError(self.name, name, f"this query has no such parameter (its parameters: {hint})")
+        bound = {}
+        for param in self.params:
+            text = values.get(param.name, param.default)
+            if text is None:
+                raise ParameterError(self.name, param.name, f"required, {param.type.description}")
+            bound[param.name] = param.parse(self.name, str(text))
+        return bound
+
+
+def parse_query_file(path: Path) -> StoredQuery:
+    """Read one ``.rq`` file with its header; raise :class:`CatalogError` if malformed."""
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    params: list[Parameter] = []
+    tags: tuple[str, ...] = ()
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "param":
+            params.append(_parse_param(path, value))
+        elif key == "tags":
+            tags = tuple(t.strip() for t in value.split(",") if t.strip())
+        else:
+            meta[key] = (meta[key] + " " + value) if key in meta else value
+    for key in ("title", "description"):
+        if key not in meta:
+            raise CatalogError(f"{path}: missing '#+ {key}:' header line")
+    for param in params:
+        if not re.search(rf"[?$]{param.name}\b", text):
+            raise CatalogError(f"{path}: parameter {param.name!r} is not used as ?{param.name} in the query")
+    return StoredQuery(
+        name=path.stem,
+        title=meta.pop("title"),
+        description=meta.pop("description"),
+        text=text,
+        path=path,
+        tags=tags,
+        params=tuple(params),
+        extra=meta,
+    )
+
+
+def _parse_param(path: Path, spec: str) -> Parameter:
+    match = _PARAM.match(spec)
+    if not match:
+        raise CatalogError(f"{path}: cannot read parameter {spec!r}; expected 'name: type [= default] [| description]'")
+    name, type_name, default, description = match.groups()
+    if type_name not in PARAM_TYPES:
+        raise CatalogError(f"{path}: parameter {name!r} has unknown type {type_name!r}; known: {', '.join(PARAM_TYPES)}")
+    param = Parameter(name, PARAM_TYPES[type_name], default, (description or "").strip())
+    if default is not None:
+        param.parse(path.stem, default)
+    return param
+
+
+class Catalog(Mapping[str, StoredQuery]):
+    """All stored queries of a project, by name."""
+
+    def __init__(self, queries: Iterable[StoredQuery]):
+        self._queries = {q.name: q for q in sorted(queries, key=lambda q: q.name)}
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> Catalog:
+        return cls(parse_query_file(p) for p in sorted(folder.glob("*.rq")))
+
+    def __getitem__(self, name: str) -> StoredQuery:
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise UnknownQuery(name, self._queries) from None
+
+    def __iter__(self):
+        return iter(self._queries)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+
+def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables in plain SPARQL 1.1 for stores that lack substitutions: a
+    ``VALUES`` block of serialised terms is placed first in the outer WHERE group.
+    Terms are written by pyoxigraph in N-Triples syntax, so they stay terms."""
+    if not bindings:
+        return query
+    names = list(bindings)
+    values = " ".join(str(bindings[n]) for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
+    index = _outer_where_brace(query)
+    return query[: index + 1] + block + query[index + 1 :]
+
+
+def _outer_where_brace(query: str) -> int:
+    """Offset of the ``{`` opening the first WHERE group, skipping comments, IRIs and strings."""
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == "#":
+            i = query.find("\n", i)
+            i = n if i < 0 else i
+        elif c == "<" and re.match(r"<[^\s<>]*>", query[i:]):
+            i = query.index(">", i)
+        elif c in "\"'":
+            quote = query[i : i + 3] if query[i : i + 3] in ('"""', "'''") else c
+            end = query.find(quote, i + len(quote))
+            while end > 0 and query[end - 1] == "\\" and len(quote) == 1:
+                end = query.find(quote, end + 1)
+            i = n if end < 0 else end + len(quote) - 1
+        elif query[i : i + 5].upper() == "WHERE" and (i == 0 or not query[i - 1].isalnum()):
+            brace = query.find("{", i)
+            if brace >= 0:
+                return brace
+        i += 1
+    raise CatalogError("the query has no WHERE clause to bind parameters in")

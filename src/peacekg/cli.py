@@ -1,0 +1,274 @@
+"""The ``peacekg`` command: thin wiring from options to the library.
+
+Exit codes: 0 success (or conforms), 1 the graph does not conform / is
+inconsistent, 2 an error in the input or the environment.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="peacekg: the open knowledge graph of international norms in peacekeeping.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProjectOption = Annotated[
+    Optional[Path], typer.Option("--project", help="Project folder (default: found from the working directory).")
+]
+EndpointOption = Annotated[
+    Optional[str], typer.Option("--endpoint", help="Run on a remote SPARQL endpoint instead of the embedded store.")
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; for graphs turtle, ntriples, jsonld, rdfxml.")
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebuild: bool = False):
+    """Open the knowledge graph, turning known failures into clear messages."""
+    from .api import KnowledgeGraph
+    from .catalog import CatalogError
+    from .sources import SourceError
+
+    try:
+        if endpoint:
+            return KnowledgeGraph.remote(endpoint, project)
+        return KnowledgeGraph.load(project, rebuild=rebuild)
+    except (SourceError, CatalogError) as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def build(
+    project: ProjectOption = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Ignore the build cache.")] = False,
+) -> None:
+    """Parse the sources, add the OWL RL closure, validate, and cache the result."""
+    kg = _graph(project, rebuild=rebuild)
+    info = kg.info
+    state = "reused from cache" if info.cached else f"built in {info.seconds:.2f} s"
+    typer.echo(f"Graph {info.key}: {info.triples} triples, {state}.")
+    for graph, count in info.graphs.items():
+        typer.echo(f"  {graph:45} {count:>8} triples")
+    if not info.cached:
+        typer.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in info.timings.items()))
+    if info.conforms:
+        typer.echo("SHACL: conforms.")
+    else:
+        typer.echo(f"SHACL: {info.violation_count} violation(s); run `peacekg validate` for the report.")
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    project: ProjectOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or turtle.")] = "text",
+) -> None:
+    """Validate the data against the SHACL shapes (exit 0 conforms, 1 not, 2 error)."""
+    if fmt not in ("text", "json", "turtle"):
+        raise fail(f"unknown report format {fmt!r}; use text, json or turtle")
+    report = _graph(project).validate()
+    if fmt == "json":
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    elif fmt == "turtle":
+        typer.echo(report.results_turtle)
+    else:
+        typer.echo(report.to_text())
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def queries(
+    project: ProjectOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """List the stored queries with their parameters."""
+    from .catalog import Catalog
+    from .sources import find_project
+
+    root = project or find_project().root
+    catalog = Catalog.from_folder(Path(root) / "queries")
+    if fmt == "json":
+        typer.echo(json.dumps([_describe(q) for q in catalog.values()], indent=2))
+        return
+    rows = [
+        [q.name, q.title, ", ".join(f"{p.name}: {p.type.name}" + (f" = {p.default}" if p.default else "") for p in q.params)]
+        for q in catalog.values()
+    ]
+    typer.echo(render_table(["name", "title", "parameters"], rows))
+
+
+def _describe(query) -> dict:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "tags": list(query.tags),
+        "params": [
+            {"name": p.name, "type": p.type.name, "default": p.default, "required": p.required, "description": p.description}
+            for p in query.params
+        ],
+    }
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise fail(f"--param expects name=value, got {pair!r}")
+        params[name.strip()] = value.strip()
+    return params
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="Name of a stored query (see `peacekg queries`).")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as name=value; repeatable.")] = [],
+    fmt: FormatOption = "table",
+    endpoint: EndpointOption = None,
+    project: ProjectOption = None,
+) -> None:
+    """Run a stored query."""
+    from .catalog import ParameterError, UnknownQuery
+
+    kg = _graph(project, endpoint)
+    try:
+        raw = kg.run(name, _parse_params(param))
+    except (UnknownQuery, ParameterError) as exc:
+        raise fail(str(exc)) from None
+    _print_result(raw, fmt)
+
+
+@app.command()
+def sparql(
+    text: Annotated[str, typer.Argument(help="A SPARQL query, a path to a .rq file, or - for standard input.")],
+    fmt: FormatOption = "table",
+    endpoint: EndpointOption = None,
+    project: ProjectOption = None,
+) -> None:
+    """Run any read-only SPARQL query (peacekg's prefixes are predeclared)."""
+    from .store import QueryError
+
+    if text == "-":
+        text = sys.stdin.read()
+    elif text.endswith(".rq") or (len(text) < 4096 and "\n" not in text and Path(text).is_file()):
+        path = Path(text)
+        if not path.is_file():
+            raise fail(f"no such query file: {path}")
+        text = path.read_text(encoding="utf-8")
+    kg = _graph(project, endpoint)
+    try:
+        raw = kg.sparql_raw(text)
+    except QueryError as exc:
+        raise fail(f"invalid query: {exc}") from None
+    _print_result(raw, fmt)
+
+
+def _print_result(raw, fmt: str) -> None:
+    import pyoxigraph as ox
+
+    from .formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_results
+
+    is_graph = not isinstance(raw, (ox.QuerySolutions, ox.QueryBoolean))
+    if fmt == "table":
+        if is_graph:
+            fmt = "turtle"
+        else:
+            _print_table(raw)
+            return
+    known = GRAPH_FORMATS if is_graph else RESULT_FORMATS
+    if fmt not in known:
+        kind = "graph (CONSTRUCT/DESCRIBE)" if is_graph else "SELECT/ASK"
+        raise fail(f"format {fmt!r} does not fit a {kind} result; use one of: {', '.join(known)}" + ("" if is_graph else ", table"))
+    data = serialize_graph(raw, fmt) if is_graph else serialize_results(raw, fmt)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def _print_table(raw) -> None:
+    import pyoxigraph as ox
+
+    from .validate import compact
+
+    if isinstance(raw, ox.QueryBoolean):
+        typer.echo("true" if raw else "false")
+        return
+    variables = [v.value for v in raw.variables]
+    rows = [[_cell(solution[v], compact) for v in variables] for solution in raw]
+    typer.echo(render_table(variables, rows))
+    typer.echo(f"{len(rows)} row(s)")
+
+
+def render_table(header: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table: columns padded to their widest cell."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+
+    def line(cells):
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _cell(term, compact) -> str:
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.Literal) and term.datatype.value.endswith("#dateTime") and term.value.endswith("T00:00:00"):
+        return term.value[:10]
+    return term.value if hasattr(term, "value") else str(term)
+
+
+@app.command()
+def stats(project: ProjectOption = None, endpoint: EndpointOption = None) -> None:
+    """Figures of the graph: triples per graph and instances per main class."""
+    kg = _graph(project, endpoint)
+    if kg.info is not None:
+        for graph, count in kg.info.graphs.items():
+            typer.echo(f"{graph:45} {count:>8} triples")
+    _print_result(kg.run("stats"), "table")
+
+
+@app.command()
+def reason(project: ProjectOption = None) -> None:
+    """Check with HermiT that the ontology and data are consistent, with no
+    unsatisfiable classes (exit 0 yes, 1 no, 2 reasoner unavailable)."""
+    from .reason import ReasonerUnavailable
+
+    kg = _graph(project)
+    info = kg.info
+    typer.echo(f"OWL 2 RL closure: {info.graphs.get('https://w3id.org/peacekg/graph/inferred', 0)} inferred triples in the inferred graph.")
+    try:
+        report = kg.consistency()
+    except ReasonerUnavailable as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"HermiT: {report.triples} triples checked in {report.seconds:.1f} s.")
+    if not report.consistent:
+        typer.echo(f"INCONSISTENT: {report.message}")
+        raise typer.Exit(1)
+    if report.unsatisfiable:
+        typer.echo("Unsatisfiable classes:\n" + "\n".join(f"  {c}" for c in report.unsatisfiable))
+        raise typer.Exit(1)
+    typer.echo("Consistent; no unsatisfiable classes.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Reasoning: the OWL 2 RL closure (Rust-backed ``reasonable``) and the OWL 2 DL
+consistency check (HermiT through owlready2, which needs Java)."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import OWL, RDF, RDFS
+from .terms import quads_to_rdflib_graph, triples_from_rdflib
+
+#: Inferred statements that say nothing a user would query for.
+_TRIVIAL_OBJECTS = {OWL + "Thing", RDFS + "Resource"}
+_REFLEXIVE_PREDICATES = {
+    OWL + "sameAs",
+    RDFS + "subClassOf",
+    OWL + "equivalentClass",
+    RDFS + "subPropertyOf",
+    OWL + "equivalentProperty",
+}
+
+
+class ReasonerUnavailable(RuntimeError):
+    """The DL reasoner cannot run here (for instance, no Java)."""
+
+
+def rl_closure(asserted: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
+    """The triples the OWL 2 RL rules add to ``asserted``: new, ground (no blank
+    nodes) and not trivial, sorted so that builds are reproducible."""
+    import reasonable
+
+    asserted_set = {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(quads_to_rdflib_graph(asserted_set))
+    inferred = set()
+    for triple in triples_from_rdflib(reasoner.reason()):
+        if triple in asserted_set or _is_noise(triple):
+            continue
+        inferred.add(triple)
+    return sorted(inferred, key=str)
+
+
+def _is_noise(triple: ox.Triple) -> bool:
+    s, p, o = triple.subject, triple.predicate, triple.object
+    if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+        return True
+    if p.value == RDF + "type" and isinstance(o, ox.NamedNode) and o.value in _TRIVIAL_OBJECTS:
+        return True
+    if p.value in _REFLEXIVE_PREDICATES and s == o:
+        return True
+    # Schema-level entailments about the built-in vocabularies themselves.
+    return s.value.startswith((OWL, RDF, RDFS))
+
+
+@dataclass
+class ConsistencyReport:
+    """What HermiT says about the ontology (and data)."""
+
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    triples: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.unsatisfiable
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None
+
+
+def check_consistency(triples: Iterable[ox.Quad | ox.Triple]) -> ConsistencyReport:
+    """Run HermiT over ``triples``: is the whole consistent, which classes are
+    unsatisfiable? Raises :class:`ReasonerUnavailable` when Java is missing."""
+    if not java_available():
+        raise ReasonerUnavailable(
+            "HermiT needs Java, and no `java` is on PATH; install a JRE (Debian: openjdk-17-jre-headless)"
+        )
+    import owlready2
+
+    started = time.perf_counter()
+    triples = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+    with tempfile.TemporaryDirectory(prefix="peacekg-hermit-") as tmp:
+        path = Path(tmp) / "graph.nt"
+        path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            return ConsistencyReport(False, [], len(triples), time.perf_counter() - started, str(exc))
+        except owlready2.OwlReadyJavaError as exc:  # pragma: no cover - depends on the JVM
+            raise ReasonerUnavailable(f"HermiT failed to run: {exc}") from exc
+        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri != OWL + "Nothing")
+    return ConsistencyReport(True, unsatisfiable, len(triples), time.perf_counter() - started)
