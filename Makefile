@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test build validate bench clean
+.PHONY: run test test-deps build validate bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,22 @@ run: $(STAMP)
 	$(BIN)/peacekg query missions
 	$(BIN)/peacekg query norm-timeline --param norm=protection-of-civilians
 
-test: $(STAMP)
+test: $(STAMP) test-deps
 	$(BIN)/python -m pytest -q
+
+# System packages the tests use (headless Chromium for the browser tests);
+# installed when missing and possible, otherwise those tests skip with a reason.
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+	  echo "note: chromium could not be installed; browser tests will skip"; }
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
 
 build: $(STAMP)
 	$(BIN)/peacekg build

@@ -267,6 +267,9 @@ def reason(project: ProjectOption = None) -> None:
 
 
 def main() -> None:
+    from .commands import register_all
+
+    register_all(app)
     app()
 
 
