@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 
 import pyoxigraph as ox
 
@@ -15,7 +15,7 @@ from .terms import quads_to_rdflib_graph
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Violation:
     """One SHACL validation result."""
 
@@ -134,7 +134,7 @@ def validate(
                 component=(text(sh.sourceConstraintComponent) or "").removeprefix(SH) or None,
             )
         )
-    violations.sort()
+    violations.sort(key=lambda v: tuple(x or "" for x in astuple(v)))
     return ValidationReport(
         conforms=bool(conforms),
         violations=violations,
