@@ -266,10 +266,16 @@ def reason(project: ProjectOption = None) -> None:
     typer.echo("Consistent; no unsatisfiable classes.")
 
 
-def main() -> None:
+def _register_plugins() -> None:
     from .commands import register_all
 
     register_all(app)
+
+
+_register_plugins()
+
+
+def main() -> None:
     app()
 
 

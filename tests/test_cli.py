@@ -1,0 +1,147 @@
+"""The command line, as a user meets it: outputs, formats, exit codes, errors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peacekg.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def run(*args: str, env: dict | None = None):
+    return runner.invoke(app, list(args), env=env)
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A private copy of the project, with its own build cache."""
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def test_build_reports_graphs_and_validation(kg):
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "https://w3id.org/peacekg/graph/inferred" in result.output
+    assert "SHACL: conforms." in result.output
+
+
+def test_query_csv_has_the_fixed_columns():
+    result = run("query", "missions", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["acronym", "name", "start", "end", "host_countries", "lead_organization", "establishing_instrument"]
+    unmil = next(r for r in rows if r["acronym"] == "UNMIL")
+    assert unmil["establishing_instrument"] == "S/RES/1509 (2003)"
+    assert unmil["host_countries"] == "LBR"
+
+
+def test_query_json_is_sparql_results_json():
+    result = run("query", "missions-in-country", "--param", "country=LBR", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["head"]["vars"] == ["acronym", "name", "start", "end", "lead_organization"]
+    assert "UNMIL" in {b["acronym"]["value"] for b in data["results"]["bindings"]}
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "xml", "table"])
+def test_query_other_formats(fmt):
+    result = run("query", "missions-in-country", "-p", "country=LBR", "-f", fmt)
+    assert result.exit_code == 0
+    assert "UNMIL" in result.stdout
+
+
+def test_unknown_query_lists_known_ones_and_exits_2():
+    result = run("query", "mision")
+    assert result.exit_code == 2
+    assert "unknown query 'mision'; known queries:" in result.output
+    assert "missions-active-on" in result.output
+
+
+def test_bad_parameter_says_which_and_why():
+    result = run("query", "missions-active-on", "--param", "date=yesterday")
+    assert result.exit_code == 2
+    assert "parameter 'date': 'yesterday' is not valid: expected a date as YYYY-MM-DD" in result.output
+    result = run("query", "missions-active-on", "--param", "yesterday")
+    assert "--param expects name=value" in result.output
+
+
+def test_wrong_format_for_result_kind():
+    result = run("query", "missions", "--format", "turtle")
+    assert result.exit_code == 2
+    assert "does not fit a SELECT/ASK result" in result.output
+
+
+def test_sparql_text_file_and_construct(tmp_path):
+    result = run("sparql", "SELECT ?name WHERE { mission:unmil rdfs:label ?name }", "-f", "csv")
+    assert result.stdout.splitlines() == ["name", "United Nations Mission in Liberia"]
+    path = tmp_path / "q.rq"
+    path.write_text("CONSTRUCT { mission:unmil pko:startDate ?d } WHERE { mission:unmil pko:startDate ?d }")
+    result = run("sparql", str(path), "-f", "ntriples")
+    assert result.stdout.strip() == (
+        '<https://w3id.org/peacekg/id/mission/unmil> <https://w3id.org/peacekg/ontology#startDate> '
+        '"2003-09-19T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .'
+    )
+
+
+def test_sparql_syntax_error_exits_2():
+    result = run("sparql", "SELECT ?x WHERE { ?x ")
+    assert result.exit_code == 2
+    assert "invalid query:" in result.output
+
+
+def test_queries_lists_parameters():
+    result = run("queries")
+    assert "missions-in-country" in result.stdout and "country: state = LBR" in result.stdout
+    listed = json.loads(run("queries", "--format", "json").stdout)
+    assert {"name": "date", "type": "date", "default": "1995-07-11", "required": False,
+            "description": "the day, as YYYY-MM-DD"} in next(q for q in listed if q["name"] == "missions-active-on")["params"]
+
+
+def test_stats_counts_classes():
+    result = run("stats")
+    assert result.exit_code == 0
+    assert "United Nations peacekeeping operation" in result.stdout
+
+
+def test_validate_formats_and_exit_codes(kg):
+    assert run("validate").exit_code == 0
+    data = json.loads(run("validate", "--format", "json").stdout)
+    assert data["conforms"] is True and data["violations"] == []
+    assert "sh:conforms true" in run("validate", "--format", "turtle").stdout
+    assert run("validate", "--format", "yaml").exit_code == 2
+
+
+def test_nonconforming_data_exits_1_with_grouped_report(project_copy):
+    bad = project_copy / "data" / "zz-bad.ttl"
+    bad.write_text(
+        "@prefix pko: <https://w3id.org/peacekg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/peacekg/id/state/zzz> a pko:State ; rdfs:label "Nowhere"@en ; pko:iso3166Alpha3 "zz" .\n'
+    )
+    env = {"PEACEKG_PROJECT": str(project_copy)}
+    assert run("build", env=env).exit_code == 1
+    result = run("validate", env=env)
+    assert result.exit_code == 1
+    assert "state:zzz\n  - [Violation] pko:iso3166Alpha3: a state needs exactly one ISO 3166-1 alpha-3 code" in result.stdout
+
+
+def test_turtle_syntax_error_names_file_and_line_and_writes_nothing(project_copy):
+    broken = project_copy / "data" / "norms.ttl"
+    lines = broken.read_text().splitlines()
+    lines[20] = lines[20] + " this is not turtle"
+    broken.write_text("\n".join(lines) + "\n")
+    env = {"PEACEKG_PROJECT": str(project_copy)}
+    result = run("build", env=env)
+    assert result.exit_code == 2
+    assert f"error: {broken}:21:" in result.output
+    cache = project_copy / ".peacekg-cache"
+    assert not cache.exists() or [p.name for p in cache.iterdir()] == []

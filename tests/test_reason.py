@@ -1,0 +1,76 @@
+"""Reasoning: what the OWL RL closure adds, and HermiT's consistency check."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from peacekg import reason
+from peacekg.cli import app
+from peacekg.namespaces import INFERRED_GRAPH
+
+PKO = "https://w3id.org/peacekg/ontology#"
+ID = "https://w3id.org/peacekg/id/"
+
+
+def inferred(kg, s, p, o) -> bool:
+    return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.NamedNode(INFERRED_GRAPH)) in kg.backend.store
+
+
+def test_subclass_types_are_inferred(kg):
+    assert inferred(kg, ID + "mission/unmil", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PKO + "PeaceOperation")
+    assert inferred(kg, ID + "norm/consent", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PKO + "Norm")
+
+
+def test_inverse_and_symmetric_properties_are_inferred(kg):
+    assert inferred(kg, ID + "mission/monuc", PKO + "successor", ID + "mission/monusco")
+    # asserted one way in norms.ttl, inferred the other way
+    assert inferred(kg, ID + "norm/sovereignty-non-intervention", PKO + "inTensionWith", ID + "norm/responsibility-to-protect")
+
+
+def test_property_chain_infers_what_missions_upheld(kg):
+    """pko:upholds is the chain pko:hasAssessment / pko:normUpheld."""
+    rows = kg.sparql("SELECT ?m WHERE { ?a pko:assesses ?m ; pko:normUpheld ?n . FILTER NOT EXISTS { ?m pko:upholds ?n } }")
+    assert len(rows) == 0
+    assert len(kg.sparql("SELECT * WHERE { ?m pko:upholds ?n }")) > 0
+
+
+def test_closure_adds_no_blank_nodes_or_trivia():
+    onto = [
+        ox.Triple(ox.NamedNode("http://e/A"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"), ox.NamedNode("http://e/B")),
+        ox.Triple(ox.NamedNode("http://e/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("http://e/A")),
+    ]
+    added = reason.rl_closure(onto)
+    assert ox.Triple(ox.NamedNode("http://e/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("http://e/B")) in added
+    assert all(not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode) for t in added)
+    assert all(t.subject != t.object or "subClassOf" not in t.predicate.value for t in added)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not reason.java_available(), reason="HermiT needs Java")
+def test_hermit_finds_ontology_and_data_consistent(kg):
+    report = kg.consistency()
+    assert report.consistent
+    assert report.unsatisfiable == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not reason.java_available(), reason="HermiT needs Java")
+def test_hermit_detects_an_inconsistency(kg):
+    """A resource that is both a norm and a peace operation violates the disjointness axiom."""
+    store = kg.backend.store
+    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode("https://w3id.org/peacekg/graph/ontology")))
+    quads += [
+        ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PKO + "Norm")),
+        ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PKO + "PeaceOperation")),
+    ]
+    assert not reason.check_consistency(quads).consistent
+
+
+def test_missing_java_gives_a_clear_message(monkeypatch, kg):
+    monkeypatch.setattr(reason.shutil, "which", lambda name: None)
+    with pytest.raises(reason.ReasonerUnavailable, match="HermiT needs Java, and no `java` is on PATH"):
+        reason.check_consistency([])
+    result = CliRunner().invoke(app, ["reason"])
+    assert result.exit_code == 2
+    assert "error: HermiT needs Java" in result.output
