@@ -1,0 +1,55 @@
+"""The build: named graphs, the content-keyed cache, and the Python API."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peacekg.api import KnowledgeGraph, SelectResult
+from peacekg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def test_graphs_hold_ontology_data_and_inferences(kg):
+    assert set(kg.info.graphs) == {ONTOLOGY_GRAPH, DATA_GRAPH, INFERRED_GRAPH}
+    assert all(count > 0 for count in kg.info.graphs.values())
+    names = {g.value for g in kg.backend.store.named_graphs()}
+    assert names == {ONTOLOGY_GRAPH, DATA_GRAPH, INFERRED_GRAPH}
+
+
+def test_cache_is_reused_until_a_source_changes(project_copy):
+    first = KnowledgeGraph.load(project_copy)
+    assert not first.info.cached
+    second = KnowledgeGraph.load(project_copy)
+    assert second.info.cached and second.info.key == first.info.key
+    norms = project_copy / "data" / "norms.ttl"
+    norms.write_text(norms.read_text() + "\n# a comment changes the content\n")
+    third = KnowledgeGraph.load(project_copy)
+    assert not third.info.cached and third.info.key != first.info.key
+    cached = [p.name for p in (project_copy / ".peacekg-cache").iterdir()]
+    assert cached == [third.info.key]
+
+
+def test_in_memory_load_writes_nothing(project_copy):
+    kg = KnowledgeGraph.load(project_copy, cache=False)
+    assert kg.validate().conforms in (True, False)
+    assert not (project_copy / ".peacekg-cache").exists()
+
+
+def test_python_api_mirrors_the_commands(kg):
+    result = kg.query("missions-in-country", country="LBR")
+    assert isinstance(result, SelectResult)
+    assert "UNMIL" in result.column("acronym")
+    assert kg.sparql("ASK { mission:unmil a pko:PeaceOperation }") is True
+    assert kg.validate().conforms
+    stats = {row["class"]: int(row["instances"]) for row in kg.stats()}
+    assert stats["United Nations peacekeeping operation"] >= 60
