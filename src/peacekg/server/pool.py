@@ -1,0 +1,303 @@
+"""Running SPARQL queries under a time limit and a result cap.
+
+pyoxigraph cannot cancel a query, and a thread cannot be stopped, so each query
+runs in one of a few **worker processes** that open the store read-only. The
+server waits for the answer until the deadline; past it, it kills the worker
+(SIGKILL frees the CPU at once) and starts a fresh one, so a runaway query costs
+one worker for at most ``query_timeout`` seconds and never blocks other requests
+for longer. Workers count rows or triples while they iterate and stop at
+``max_results + 1``, so a huge result is refused before it is serialised.
+Workers die with the server (``PR_SET_PDEATHSIG`` on Linux, and a watchdog
+thread that notices when the parent is gone).
+
+A job is a plain dict and an answer a plain tuple, so they cross the pipe cheaply:
+
+* ``("ok", kind, format, body)``: ``kind`` is ``"results"`` (SELECT/ASK) or
+  ``"graph"`` (CONSTRUCT/DESCRIBE), ``body`` the serialised bytes;
+* ``("error", reason, message)`` with ``reason`` one of ``"syntax"``,
+  ``"too-many-results"``, ``"not-acceptable"``, ``"failed"``.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+#: The reasons a job can fail, as the worker reports them.
+SYNTAX, TOO_MANY, NOT_ACCEPTABLE, FAILED = "syntax", "too-many-results", "not-acceptable", "failed"
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit; its worker was killed."""
+
+
+class PoolBusy(Exception):
+    """Every worker stayed busy for longer than the wait limit."""
+
+
+class QueryFailed(Exception):
+    """The worker refused the query (syntax, cap, format) or died."""
+
+    def __init__(self, reason: str, message: str):
+        self.reason, self.message = reason, message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str  # "results" or "graph"
+    format: str
+    body: bytes
+
+
+# -- the worker process ----------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    parent = os.getppid()
+    try:  # Linux: the kernel sends SIGKILL when the parent exits
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # elsewhere (and as a second line): poll the parent
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def worker_main(store_path: str, conn) -> None:
+    """Serve jobs from ``conn`` on the store at ``store_path`` until the pipe closes."""
+    _die_with_parent()
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_path)
+    conn.send(("ready",))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = run_job(store, job)
+        except Exception as exc:  # noqa: BLE001 (reported to the client, never fatal to the worker)
+            answer = ("error", FAILED, f"{type(exc).__name__}: {exc}")
+        conn.send(answer)
+
+
+def run_job(store, job: dict[str, Any]) -> tuple:
+    """Run one query job on ``store`` (also usable in-process, e.g. in tests)."""
+    import pyoxigraph as ox
+
+    from ..formats import serialize_graph
+    from ..namespaces import PREFIXES
+
+    options: dict[str, Any] = {"prefixes": PREFIXES}
+    if job.get("default_graphs") or job.get("named_graphs"):
+        # The protocol's dataset replaces the union default graph.
+        options["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graphs") or []] or ox.DefaultGraph()
+        if job.get("named_graphs"):
+            options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    else:
+        options["use_default_graph_as_union"] = True
+    try:
+        result = store.query(job["query"], **options)
+    except SyntaxError as exc:
+        return ("error", SYNTAX, str(exc))
+    cap = job["max_results"]
+    if isinstance(result, ox.QueryBoolean):
+        fmt = job["result_format"]
+        if fmt is None:
+            return ("error", NOT_ACCEPTABLE, "results")
+        return ("ok", "results", fmt, _serialize_boolean(bool(result), fmt))
+    if isinstance(result, ox.QuerySolutions):
+        fmt = job["result_format"]
+        if fmt is None:
+            return ("error", NOT_ACCEPTABLE, "results")
+        variables = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            rows.append(tuple(solution))
+            if len(rows) > cap:
+                return ("error", TOO_MANY, f"the query returns more than {cap} rows; add a LIMIT or narrow it down")
+        return ("ok", "results", fmt, _serialize_solutions(variables, rows, fmt))
+    fmt = job["graph_format"]
+    if fmt is None:
+        return ("error", NOT_ACCEPTABLE, "graph")
+    triples = []
+    for triple in result:
+        triples.append(triple)
+        if len(triples) > cap:
+            return ("error", TOO_MANY, f"the query returns more than {cap} triples; add a LIMIT or narrow it down")
+    return ("ok", "graph", fmt, serialize_graph(triples, fmt))
+
+
+def _term_json(term) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate), "object": _term_json(term.object)},
+    }
+
+
+def _serialize_solutions(variables: list[str], rows: list[tuple], fmt: str) -> bytes:
+    """Rows already read (to count them) in a SPARQL results format. JSON is
+    written here; the other formats by pyoxigraph from that JSON."""
+    import pyoxigraph as ox
+
+    from ..formats import serialize_results
+
+    document = {
+        "head": {"vars": variables},
+        "results": {
+            "bindings": [{v: _term_json(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        },
+    }
+    data = json.dumps(document, ensure_ascii=False).encode()
+    if fmt == "json":
+        return data
+    return serialize_results(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), fmt)
+
+
+def _serialize_boolean(value: bool, fmt: str) -> bytes:
+    import pyoxigraph as ox
+
+    from ..formats import serialize_results
+
+    data = json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "json":
+        return data
+    return serialize_results(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), fmt)
+
+
+# -- the pool, in the server process ----------------------------------------
+
+
+class _Worker:
+    def __init__(self, context, store_path: str):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=worker_main, args=(store_path, child), daemon=True, name="peacekg-query-worker")
+        self.process.start()
+        child.close()
+        self._ready = False
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        if not self._ready:
+            if not self.conn.poll(timeout):
+                raise RuntimeError("a query worker did not start")
+            message = self.conn.recv()
+            if message != ("ready",):
+                raise RuntimeError(f"a query worker failed to start: {message}")
+            self._ready = True
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes over one store on disk."""
+
+    def __init__(self, store_path: str, size: int, *, timeout: float, wait_limit: float):
+        self.store_path, self.size, self.timeout, self.wait_limit = store_path, size, timeout, wait_limit
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+        self._closed = False
+        #: Counters for the logs and the tests: jobs run, killed past the deadline, refused as busy.
+        self.stats = {"jobs": 0, "timeouts": 0, "busy": 0}
+
+    def start(self) -> None:
+        workers = [self._spawn() for _ in range(self.size)]
+        for worker in workers:
+            worker.wait_ready()
+            self._idle.put(worker)
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context, self.store_path)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _replace(self, dead: _Worker) -> None:
+        dead.kill()
+        with self._lock:
+            self._all.discard(dead)
+            if self._closed:
+                return
+
+        def start_fresh() -> None:
+            try:
+                fresh = self._spawn()
+                fresh.wait_ready()
+            except Exception:  # noqa: BLE001 (try again on the next failure)
+                return
+            if self._closed:
+                fresh.kill()
+            else:
+                self._idle.put(fresh)
+
+        threading.Thread(target=start_fresh, daemon=True).start()
+
+    def run(self, job: dict[str, Any]) -> Answer:
+        """Run a job on a free worker (blocking: call it from a thread)."""
+        try:
+            worker = self._idle.get(timeout=self.wait_limit)
+        except queue.Empty:
+            self.stats["busy"] += 1
+            raise PoolBusy(f"all {self.size} query workers stayed busy for {self.wait_limit:g} s; try again later") from None
+        self.stats["jobs"] += 1
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.timeout):
+                self.stats["timeouts"] += 1
+                self._replace(worker)
+                worker = None
+                raise QueryTimeout(f"the query ran past the time limit of {self.timeout:g} s and was stopped")
+            answer = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            if worker is not None:
+                self._replace(worker)
+                worker = None
+            raise QueryFailed(FAILED, "the query worker died while running the query") from None
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if answer[0] == "ok":
+            return Answer(answer[1], answer[2], answer[3])
+        raise QueryFailed(answer[1], answer[2])
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()

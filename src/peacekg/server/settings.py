@@ -1,0 +1,38 @@
+"""What a running server is allowed to do, in one immutable object."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one server. ``base_url`` is the public address the
+    server is reached at; links and the VoID / service descriptions use it."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    #: Seconds a query may run (parse, evaluate, serialise) before its worker is killed.
+    query_timeout: float = 10.0
+    #: Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a query may return.
+    max_results: int = 10_000
+    #: Bytes of query text (GET) or request body (POST) accepted.
+    max_query_bytes: int = 64 * 1024
+    #: Worker processes that run SPARQL queries in parallel.
+    workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
+    #: Seconds a request may wait for a free worker before it gets 503.
+    queue_timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+        if self.query_timeout <= 0 or self.max_results < 1 or self.workers < 1 or self.max_query_bytes < 1024:
+            raise ValueError("query_timeout and max_results must be positive, workers at least 1, max_query_bytes at least 1024")
+
+    @property
+    def prefix(self) -> str:
+        """The path of ``base_url`` (empty at a host's root): links start with it."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    @property
+    def wait_limit(self) -> float:
+        return self.queue_timeout if self.queue_timeout is not None else self.query_timeout
