@@ -18,9 +18,15 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
+from ..formats import serialize_graph
 from ..namespaces import DCT, GRAPHS, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PKO, RDF, RDFS, SKOS
 from ..validate import compact
+from .errors import Problem
+from .conneg import EXTENSIONS, GRAPH_OFFER, MEDIA_TYPES, content_type, negotiate, not_acceptable_message
 
 #: Predicates whose values name a resource, in order of preference.
 LABEL_PREDICATES: tuple[str, ...] = (RDFS + "label", SKOS + "prefLabel", DCT + "title")
@@ -276,3 +282,135 @@ def graph_counts(kg) -> dict[str, int]:
         result = kg.sparql_raw(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
         counts[g] = int(next(iter(result))["n"].value)
     return counts
+
+
+# -- HTTP handlers ---------------------------------------------------------------
+
+#: Representations of a resource, in the order ``*/*`` prefers them.
+RESOURCE_OFFER: tuple[str, ...] = (*GRAPH_OFFER, "html")
+_EXTENSION_OF = {fmt: ext for ext, fmt in EXTENSIONS.items()}
+
+
+def _split_extension(path: str) -> tuple[str, str | None]:
+    stem, dot, ext = path.rpartition(".")
+    if dot and ext in EXTENSIONS and "/" not in ext:
+        return stem, EXTENSIONS[ext]
+    return path, None
+
+
+def _pick(request: Request, forced: str | None) -> str:
+    if forced is not None:
+        return forced
+    name = negotiate(request.headers.get("accept"), RESOURCE_OFFER)
+    if name is None:
+        raise Problem(406, not_acceptable_message(RESOURCE_OFFER), {"Vary": "Accept"})
+    return name
+
+
+def _link_header(base_path: str) -> str:
+    return ", ".join(
+        f'<{base_path}.{_EXTENSION_OF[f]}>; rel="alternate"; type="{MEDIA_TYPES[f]}"' for f in RESOURCE_OFFER
+    )
+
+
+def _alternates(base_path: str) -> list[tuple[str, str, str]]:
+    names = {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML"}
+    return [(names[f], f"{base_path}.{_EXTENSION_OF[f]}", MEDIA_TYPES[f]) for f in GRAPH_OFFER]
+
+
+async def _respond(request: Request, description: Description, fmt: str, base_path: str | None, negotiated: bool) -> Response:
+    from .pages import resource_page
+
+    headers = {"Vary": "Accept"} if negotiated else {}
+    if base_path is not None:
+        headers["Link"] = _link_header(base_path)
+        if negotiated:
+            headers["Content-Location"] = f"{base_path}.{_EXTENSION_OF[fmt]}"
+    if fmt == "html":
+        response = await resource_page(request, description, alternates=_alternates(base_path) if base_path else [])
+        response.headers.update(headers)
+        return response
+    data = await run_in_threadpool(serialize_graph, description.triples(), fmt)
+    return Response(data, media_type=content_type(fmt), headers=headers)
+
+
+async def resource(request: Request) -> Response:
+    """``/id/{path}``: a peacekg resource by direct content negotiation."""
+    server = request.app.state.server
+    path, forced = _split_extension(request.path_params["path"])
+    iri = resource_iri(path)
+    if iri is None:
+        raise Problem(404, f"no resource at /id/{request.path_params['path']}")
+    fmt = _pick(request, forced)
+    description = await run_in_threadpool(describe, server.kg, iri)
+    if not description.exists:
+        raise Problem(404, f"the graph has nothing about {iri}")
+    return await _respond(request, description, fmt, f"{server.settings.prefix}/id/{path}", forced is None)
+
+
+async def any_resource(request: Request) -> Response:
+    """``/resource?iri=…``: the description of any IRI in the graph (ontology terms,
+    vocabulary terms); peacekg resources redirect to their own URL."""
+    server = request.app.state.server
+    iri = request.query_params.get("iri", "")
+    if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri):
+        raise Problem(400, "give the IRI to describe as ?iri=…")
+    if iri.startswith(ID) and resource_iri(iri[len(ID):]):
+        return RedirectResponse(f"{server.settings.prefix}/id/{iri[len(ID):]}", status_code=303)
+    forced = request.query_params.get("format")
+    if forced is not None and forced not in RESOURCE_OFFER:
+        raise Problem(406, not_acceptable_message(RESOURCE_OFFER))
+    fmt = _pick(request, forced)
+    description = await run_in_threadpool(describe, server.kg, iri)
+    if not description.exists:
+        raise Problem(404, f"the graph has nothing about {iri}")
+    return await _respond(request, description, fmt, None, forced is None)
+
+
+async def ontology(request: Request) -> Response:
+    """``/ontology`` (and ``/ontology.ttl`` etc.): the whole ontology, one anchor per term."""
+    server = request.app.state.server
+    ext = request.path_params.get("ext")
+    forced = None
+    if ext is not None:
+        if ext not in EXTENSIONS:
+            raise Problem(404, f"no ontology file /ontology.{ext}; try .ttl, .nt, .jsonld, .rdf or .html")
+        forced = EXTENSIONS[ext]
+    fmt = _pick(request, forced)
+    base_path = f"{server.settings.prefix}/ontology"
+    headers = {"Link": _link_header(base_path)}
+    if forced is None:
+        headers |= {"Vary": "Accept", "Content-Location": f"{base_path}.{_EXTENSION_OF[fmt]}"}
+    triples = await run_in_threadpool(ontology_triples, server.kg)
+    if fmt == "html":
+        header, sections = ontology_terms(triples)
+        response = server.render(request, "ontology.html", title="peacekg ontology", header=header, sections=sections,
+                                 alternates=_alternates(base_path))
+        response.headers.update(headers)
+        return response
+    data = await run_in_threadpool(serialize_graph, triples, fmt)
+    return Response(data, media_type=content_type(fmt), headers=headers)
+
+
+async def void(request: Request) -> Response:
+    """``/.well-known/void``: the VoID description of the dataset."""
+    from .descriptions import void_description
+    server = request.app.state.server
+    fmt = negotiate(request.headers.get("accept"), GRAPH_OFFER)
+    if fmt is None:
+        raise Problem(406, not_acceptable_message(GRAPH_OFFER), {"Vary": "Accept"})
+    triples = await run_in_threadpool(lambda: void_description(server.settings, server.kg, server.graph_counts()))
+    data = serialize_graph(triples, fmt)
+    return Response(data, media_type=content_type(fmt), headers={"Vary": "Accept"})
+
+
+async def download(request: Request) -> Response:
+    """``/download/peacekg.{nq,trig,ttl}``: the whole dataset (computed once)."""
+    from .descriptions import DUMPS
+    server = request.app.state.server
+    name = request.path_params["name"]
+    if name not in DUMPS:
+        raise Problem(404, f"no download called {name!r}; downloads: {', '.join(DUMPS)}")
+    fmt = DUMPS[name]
+    data = await run_in_threadpool(server.dump, fmt)
+    return Response(data, media_type=content_type(fmt), headers={"Content-Disposition": f'attachment; filename="{name}"'})

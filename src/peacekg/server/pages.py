@@ -14,8 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..catalog import ParameterError, with_values
-from ..namespaces import ID, PKO, RDFS
+from ..namespaces import PKO
 from ..validate import compact
+from .errors import Problem
 from .linked_data import labels, local_href
 from .timeline import render_svg, timeline_data
 
@@ -76,7 +77,7 @@ def cell_for(term: dict[str, Any] | None, names: dict[str, str], prefix: str) ->
     if kind == "bnode":
         return Cell("bnode", "_:" + value)
     if kind in ("literal", "typed-literal"):
-        note = term.get("xml:lang") or compact(term.get("datatype", "")) if ("xml:lang" in term or "datatype" in term) else ""
+        note = term.get("xml:lang") or (compact(term["datatype"]) if "datatype" in term else "")
         return Cell("literal", value, note=note)
     return Cell("triple", json.dumps(value))
 
@@ -140,8 +141,6 @@ async def browse(request: Request) -> Response:
     slug = request.path_params["kind"]
     listing = LISTINGS.get(slug)
     if listing is None:
-        from .sparql import Problem
-
         raise Problem(404, f"no list called {slug!r}; lists: {', '.join(LISTINGS)}")
 
     def rows():
@@ -236,11 +235,3 @@ async def resource_page(request: Request, description, *, alternates: list[tuple
         request, "resource.html", title=description.label, d=description, alternates=alternates,
         is_class=any(t == "http://www.w3.org/2002/07/owl#Class" for t, _ in description.types), vary=True,
     )
-
-
-def rdfs_label() -> str:
-    return RDFS + "label"
-
-
-def is_peacekg(iri: str) -> bool:
-    return iri.startswith(ID) or iri.startswith(PKO)

@@ -31,6 +31,7 @@ from ..catalog import ParameterError, UnknownQuery, with_values
 from ..formats import serialize_graph
 from .conneg import GRAPH_OFFER, MEDIA_TYPES, RESULT_OFFER, content_type, format_param, negotiate, not_acceptable_message
 from .descriptions import service_description
+from .errors import Problem
 from .pool import FAILED, NOT_ACCEPTABLE, SYNTAX, TOO_MANY, PoolBusy, QueryFailed, QueryTimeout
 
 #: Statuses for the ways a job can fail in a worker.
@@ -44,14 +45,6 @@ _UPDATE = re.compile(
         (INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
-
-
-class Problem(Exception):
-    """An HTTP error with a message for people (sent as text/plain or an HTML page)."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        self.status, self.message, self.headers = status, message, headers or {}
-        super().__init__(message)
 
 
 def looks_like_update(text: str) -> bool:

@@ -1,0 +1,148 @@
+"""Every stored query, run on the real graph, gives the answer it must give."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+QUERIES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
+
+
+def rows(kg, name, **params):
+    return kg.query(name, **params).to_dicts()
+
+
+def test_every_stored_query_has_a_test_here():
+    tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
+    assert set(QUERIES) <= tested, f"untested queries: {sorted(set(QUERIES) - tested)}"
+
+
+def test_missions(kg):
+    result = rows(kg, "missions")
+    unmil = next(r for r in result if r["acronym"] == "UNMIL")
+    assert unmil == {
+        "acronym": "UNMIL", "name": "United Nations Mission in Liberia", "start": "2003-09-19", "end": "2018-03-30",
+        "host_countries": "LBR", "lead_organization": "UN", "establishing_instrument": "S/RES/1509 (2003)",
+    }
+    untso = result[0]
+    assert (untso["acronym"], untso["start"], untso["end"]) == ("UNTSO", "1948-06-11", None)
+    assert next(r for r in result if r["acronym"] == "UNEF I")["establishing_instrument"] == "A/RES/1000(ES-I)"
+    assert next(r for r in result if r["acronym"] == "UNAMID")["lead_organization"] == "UN, AU"
+    assert [r["start"] for r in result] == sorted(r["start"] for r in result)
+
+
+def test_mission(kg):
+    result = rows(kg, "mission", mission="unmil")
+    facts = {(r["property"], r["value_label"] or r["value"]) for r in result}
+    assert ("established by", "S/RES/1509 (2003)") in facts
+    assert ("host country", "Liberia") in facts
+    assert ("start date", "2003-09-19T00:00:00") in facts
+    assert ("Chapter VII authorisation", "true") in facts
+
+
+def test_norm_taxonomy(kg):
+    result = rows(kg, "norm-taxonomy")
+    core = {r["label"] for r in result if r["kind"] == "core principle"}
+    assert core == {"consent of the parties", "impartiality", "non-use of force except in self-defence and defence of the mandate"}
+    r2p = next(r for r in result if r["norm"] == "responsibility-to-protect")
+    assert r2p["category"] == "protection norms"
+
+
+def test_norm_instruments(kg):
+    result = rows(kg, "norm-instruments", norm="protection-of-civilians")
+    symbols = [r["symbol"] for r in result]
+    assert symbols.index("S/RES/1265 (1999)") < symbols.index("S/RES/1270 (1999)") < symbols.index("S/RES/1674 (2006)")
+    assert next(r for r in result if r["symbol"] == "S/RES/1265 (1999)")["relation"] == "codifies"
+    dated = [r["date"] for r in result if r["date"]]
+    assert dated == sorted(dated)
+
+
+def test_chapter_vii_missions(kg):
+    result = {(r["acronym"], r["resolution"]) for r in rows(kg, "chapter-vii-missions")}
+    assert {("UNOSOM II", "S/RES/814 (1993)"), ("UNAMSIL", "S/RES/1270 (1999)"), ("UNMIL", "S/RES/1509 (2003)"),
+            ("MINUSMA", "S/RES/2100 (2013)"), ("UNMIK", "S/RES/1244 (1999)")} <= result
+    assert not any(acronym in {"UNTSO", "UNFICYP", "UNEF I"} for acronym, _ in result)
+
+
+def test_poc_missions(kg):
+    result = rows(kg, "poc-missions")
+    unamsil = next(r for r in result if r["acronym"] == "UNAMSIL")
+    assert (unamsil["first_poc_resolution"], unamsil["mandate_date"]) == ("S/RES/1270 (1999)", "1999-10-22")
+    un_mandates = [r for r in result if r["acronym"].startswith(("UN", "MONU", "MINU"))]
+    assert un_mandates[0]["acronym"] == "UNAMSIL"  # the first UN operation with such a mandate
+    assert {"MONUSCO", "UNMISS", "MINUSCA", "UNMIL"} <= {r["acronym"] for r in result}
+
+
+def test_missions_by_decade(kg):
+    result = {(r["lead_organization"], r["decade"]): r for r in rows(kg, "missions-by-decade")}
+    assert result[("UN", "1940s")]["acronyms"] in {"UNTSO, UNMOGIP", "UNMOGIP, UNTSO"}
+    assert result[("NATO", "1990s")]["missions"] == "3"
+    assert sum(int(r["missions"]) for (lead, _), r in result.items() if lead == "UN") == 71
+
+
+def test_regional_missions(kg):
+    result = {r["acronym"]: r for r in rows(kg, "regional-missions")}
+    assert result["AMISOM"]["lead_organization"] == "AU"
+    assert result["AMISOM"]["un_authorisation"] == "S/RES/1744 (2007)"
+    assert result["KFOR"]["un_authorisation"] == "S/RES/1244 (1999)"
+    assert not any(a.startswith("UNMI") for a in result)
+
+
+def test_missions_in_country(kg):
+    result = rows(kg, "missions-in-country", country="LBR")
+    assert [r["acronym"] for r in result] == ["UNOMIL", "ECOMIL", "UNMIL"]
+    assert rows(kg, "missions-in-country", country="ISL") == []
+
+
+def test_missions_active_on(kg):
+    srebrenica = {r["acronym"] for r in rows(kg, "missions-active-on", date="1995-07-11")}
+    assert {"UNTSO", "UNCRO", "UNPREDEP", "UNAMIR", "UNOMIL"} <= srebrenica
+    assert "UNPROFOR" not in srebrenica  # ended 31 March 1995 in the UN's list
+    assert "UNMIL" not in srebrenica
+    first_day = {r["acronym"] for r in rows(kg, "missions-active-on", date="1948-06-11")}
+    assert first_day == {"UNTSO"}
+
+
+def test_mission_chain(kg):
+    result = rows(kg, "mission-chain", mission="unsmih")
+    assert [r["acronym"] for r in result] == ["UNMIH", "UNSMIH", "UNTMIH", "MIPONUH"]
+
+
+def test_successions(kg):
+    pairs = {(r["predecessor"], r["successor"]) for r in rows(kg, "successions")}
+    assert {("UNOSOM I", "UNOSOM II"), ("MONUC", "MONUSCO"), ("AMISOM", "ATMIS"), ("IFOR", "SFOR"), ("AMIS", "UNAMID")} <= pairs
+
+
+def test_norms_in_tension(kg):
+    pairs = {(r["norm"], r["in_tension_with"]) for r in rows(kg, "norms-in-tension")}
+    assert ("responsibility to protect", "sovereignty and non-intervention") in pairs
+    assert ("sovereignty and non-intervention", "responsibility to protect") not in pairs  # each pair once
+
+
+def test_instruments_by_issuer(kg):
+    result = rows(kg, "instruments-by-issuer")
+    sc = [r for r in result if r["issuer"] == "United Nations Security Council"]
+    assert {"symbol": "S/RES/1325 (2000)", "kind": "Security Council resolution"}.items() <= next(
+        r for r in sc if r["symbol"] == "S/RES/1325 (2000)").items()
+    dates = [r["date"] for r in sc if r["date"]]
+    assert dates == sorted(dates)
+    bulletins = {r["symbol"] for r in result if r["kind"] == "Secretary-General's bulletin"}
+    assert bulletins == {"ST/SGB/1999/13", "ST/SGB/2003/13"}
+
+
+def test_norm_actors(kg):
+    result = {(r["actor"], r["relation"], r["norm"]) for r in rows(kg, "norm-actors")}
+    assert ("African Union", "adopts", "responsibility to protect") in result
+
+
+def test_stats(kg):
+    result = {r["class"]: int(r["instances"]) for r in rows(kg, "stats")}
+    assert result["United Nations peacekeeping operation"] == 71
+    assert result["legal instrument"] >= 60
+    assert result["peace operation"] > 71
+
+
+def test_search(kg):
+    result = rows(kg, "search", text="liberia")
+    labels = {r["label"] for r in result}
+    assert {"United Nations Mission in Liberia", "Liberia"} <= labels
