@@ -146,3 +146,42 @@ def test_search(kg):
     result = rows(kg, "search", text="liberia")
     labels = {r["label"] for r in result}
     assert {"United Nations Mission in Liberia", "Liberia"} <= labels
+
+
+def test_norm_timeline(kg):
+    result = rows(kg, "norm-timeline", norm="responsibility-to-protect")
+    stages = [(r["date"][:4], r["stage"]) for r in result]
+    assert stages[0] == ("2001", "emergence")
+    assert ("2005", "codification") in stages
+    assert ("2011", "contestation") in stages
+    assert [r["date"] for r in result] == sorted(r["date"] for r in result)
+    world_summit = next(r for r in result if r["stage"] == "codification")
+    assert world_summit["source"] == "A/RES/60/1, paragraphs 138-139"
+    poc = rows(kg, "norm-timeline", norm="protection-of-civilians")
+    assert any("S/RES/1270 (1999)" in r["evidence"] for r in poc)
+
+
+def test_assessments(kg):
+    result = {r["acronym"]: r for r in rows(kg, "assessments")}
+    assert result["UNAMIR"]["verdict"] == "failure"
+    assert "protection of civilians" in result["UNAMIR"]["norms_breached"]
+    assert result["UNAMIR"]["source"].startswith("S/1999/1257")
+    assert result["UNPROFOR"]["verdict"] == "failure"
+    assert result["UNMIL"]["verdict"] == "success"
+    verdicts = [r["verdict"] for r in rows(kg, "assessments")]
+    assert verdicts == sorted(verdicts, key=["failure", "mixed result", "success"].index)
+
+
+def test_norm_missions(kg):
+    """Answers come from the property chain inferred at build time."""
+    result = {(r["acronym"], r["finding"]) for r in rows(kg, "norm-missions", norm="protection-of-civilians")}
+    assert ("UNAMIR", "breached") in result
+    assert ("UNAMSIL", "upheld") in result
+    assert ("UNTAG", "upheld") not in result
+
+
+def test_challenges(kg):
+    result = {r["challenge"]: r for r in rows(kg, "challenges")}
+    assert "lack of political will" in result
+    assert "protection of civilians" in result["lack of political will"]["norms_challenged"]
+    assert int(result["resource constraints"]["assessments_citing"]) >= 1

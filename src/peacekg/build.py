@@ -3,6 +3,7 @@ closure, validate, and keep the result in a cache keyed by the sources' content
 so that later commands skip all of it when nothing changed."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -103,10 +104,18 @@ def _build_into(store: ox.Store, project: Project) -> tuple[BuildInfo, Validatio
     return info, report
 
 
+#: Modules whose code decides what a build contains; their text is part of the cache key.
+_BUILD_MODULES = ("build.py", "reason.py", "validate.py", "sources.py", "terms.py", "namespaces.py")
+
+
 def cache_key(project: Project) -> str:
+    """Digest of the sources, the package version and the build code itself, so
+    that neither an edited source nor a changed reasoner serves a stale build."""
     from . import __version__
 
-    return project.fingerprint(salt=f"{__version__}/{BUILD_FORMAT}")
+    package = Path(__file__).resolve().parent
+    code = hashlib.sha256(b"".join((package / name).read_bytes() for name in _BUILD_MODULES)).hexdigest()
+    return project.fingerprint(salt=f"{__version__}/{BUILD_FORMAT}/{code}")
 
 
 @dataclass

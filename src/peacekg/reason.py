@@ -31,18 +31,58 @@ class ReasonerUnavailable(RuntimeError):
 
 def rl_closure(asserted: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
     """The triples the OWL 2 RL rules add to ``asserted``: new, ground (no blank
-    nodes) and not trivial, sorted so that builds are reproducible."""
+    nodes) and not trivial, sorted so that builds are reproducible.
+
+    ``reasonable`` implements the RL rules except property chains (prp-spo2), so
+    chains are applied here and the rules run once more over what they add."""
+    asserted_set = {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}
+    closed = _reasonable(asserted_set)
+    chained = property_chain_closure(asserted_set, closed | asserted_set)
+    if chained - closed - asserted_set:
+        closed = _reasonable(asserted_set | chained)
+    return sorted((t for t in closed if t not in asserted_set and not _is_noise(t)), key=str)
+
+
+def _reasonable(triples: set[ox.Triple]) -> set[ox.Triple]:
     import reasonable
 
-    asserted_set = {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}
     reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(quads_to_rdflib_graph(asserted_set))
-    inferred = set()
-    for triple in triples_from_rdflib(reasoner.reason()):
-        if triple in asserted_set or _is_noise(triple):
+    reasoner.from_graph(quads_to_rdflib_graph(triples))
+    return set(triples_from_rdflib(reasoner.reason()))
+
+
+def property_chain_closure(schema: set[ox.Triple], facts: set[ox.Triple]) -> set[ox.Triple]:
+    """Apply every ``owl:propertyChainAxiom`` in ``schema`` to ``facts`` (rule
+    prp-spo2): for p ≡ p1 o ... o pn, x p1 y1 ... yn-1 pn z gives x p z."""
+    first, rest = {}, {}
+    for t in schema:
+        if t.predicate.value == RDF + "first":
+            first[t.subject] = t.object
+        elif t.predicate.value == RDF + "rest":
+            rest[t.subject] = t.object
+    chains = []
+    for t in schema:
+        if t.predicate.value == OWL + "propertyChainAxiom":
+            links, node = [], t.object
+            while node in first:
+                links.append(first[node])
+                node = rest.get(node)
+            chains.append((t.subject, links))
+    by_predicate: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for t in facts:
+        by_predicate.setdefault(t.predicate, []).append(t)
+    added = set()
+    for prop, links in chains:
+        if not links:
             continue
-        inferred.add(triple)
-    return sorted(inferred, key=str)
+        pairs = {(t.subject, t.object) for t in by_predicate.get(links[0], [])}
+        for link in links[1:]:
+            step: dict = {}
+            for t in by_predicate.get(link, []):
+                step.setdefault(t.subject, []).append(t.object)
+            pairs = {(x, z) for x, y in pairs for z in step.get(y, ())}
+        added.update(ox.Triple(x, prop, z) for x, z in pairs)
+    return added
 
 
 def _is_noise(triple: ox.Triple) -> bool:
