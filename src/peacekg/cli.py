@@ -142,12 +142,15 @@ def query(
 ) -> None:
     """Run a stored query."""
     from .catalog import ParameterError, UnknownQuery
+    from .store import QueryError, StoreUnavailable
 
     kg = _graph(project, endpoint)
     try:
         raw = kg.run(name, _parse_params(param))
-    except (UnknownQuery, ParameterError) as exc:
+    except (UnknownQuery, ParameterError, StoreUnavailable) as exc:
         raise fail(str(exc)) from None
+    except QueryError as exc:
+        raise fail(f"the store rejected the query: {exc}") from None
     _print_result(raw, fmt)
 
 
@@ -159,7 +162,7 @@ def sparql(
     project: ProjectOption = None,
 ) -> None:
     """Run any read-only SPARQL query (peacekg's prefixes are predeclared)."""
-    from .store import QueryError
+    from .store import QueryError, StoreUnavailable
 
     if text == "-":
         text = sys.stdin.read()
@@ -173,6 +176,8 @@ def sparql(
         raw = kg.sparql_raw(text)
     except QueryError as exc:
         raise fail(f"invalid query: {exc}") from None
+    except StoreUnavailable as exc:
+        raise fail(str(exc)) from None
     _print_result(raw, fmt)
 
 

@@ -99,7 +99,6 @@ class RemoteBackend:
         if query_type in ("SELECT", "ASK"):
             client.setReturnFormat("json")
         else:
-            client.setReturnFormat("nt")
             client.addCustomHttpHeader("Accept", "application/n-triples")
         try:
             response = client.query().response.read()

@@ -1,0 +1,334 @@
+"""Pushing a release into a real Oxigraph server (started here on a free
+loopback port, stopped by its pid) and querying it there: every stored query
+answers as on the embedded store. Also: a server that is down, a wrong graph
+store URL, a 401, and a failure midway through a --replace load."""
+from __future__ import annotations
+
+import base64
+import logging
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from peacekg import publish
+from peacekg.api import KnowledgeGraph
+from peacekg.cli import app
+from peacekg.push import PushError, Target, guess_graph_store_url, guess_update_url, push, redact
+from peacekg.store import StoreUnavailable
+
+OXIGRAPH = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
+SECRET = "s3cret-Pa55word"
+runner = CliRunner()
+
+pytestmark = pytest.mark.skipif(not (OXIGRAPH.exists() or shutil.which("oxigraph")), reason="the oxigraph server (PyPI package oxigraph) is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A fresh Oxigraph server; yields its base URL."""
+    binary = str(OXIGRAPH) if OXIGRAPH.exists() else shutil.which("oxigraph")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("oxigraph")
+    log = open(folder / "server.log", "wb")
+    process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # up to ~30 s for the server to listen
+            if process.poll() is not None:
+                pytest.fail(f"oxigraph exited: {(folder / 'server.log').read_text()}")
+            try:
+                urllib.request.urlopen(url + "/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("oxigraph did not start listening")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def released(project, tmp_path_factory) -> publish.Release:
+    return publish.release(project, tmp_path_factory.mktemp("push"))
+
+
+@pytest.fixture(scope="module")
+def graphs(released) -> dict[str, list[ox.Triple]]:
+    return publish.read_release_graphs(released.folder)
+
+
+@pytest.fixture(scope="module")
+def loaded(server, graphs) -> str:
+    """The server with the release pushed (replacing); yields the query endpoint."""
+    result = push(graphs, Target(server + "/query"), replace=True)
+    assert result.method == "graph store"
+    assert result.loaded == {g: len(ts) for g, ts in graphs.items()}
+    return server + "/query"
+
+
+def counts(endpoint: str) -> dict[str, int]:
+    remote = KnowledgeGraph.remote(endpoint, default_graphs=[])
+    return {r["g"]: int(r["n"]) for r in remote.sparql("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+
+
+def normalise(raw) -> object:
+    """A result in a form that compares across stores: rows as sorted tuples of
+    term strings, blank nodes anonymised."""
+    def term(t):
+        return "_:" if isinstance(t, ox.BlankNode) else ("" if t is None else str(t))
+
+    if isinstance(raw, ox.QueryBoolean):
+        return bool(raw)
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        return variables, sorted(tuple(term(s[v]) for v in variables) for s in raw)
+    return sorted(" ".join(term(x) for x in (t.subject, t.predicate, t.object)) for t in raw)
+
+
+# ---------------------------------------------------------------------------
+# Against a live server
+# ---------------------------------------------------------------------------
+
+
+def test_push_loads_every_graph(loaded, graphs):
+    assert counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
+
+
+def test_every_stored_query_answers_as_on_the_embedded_store(loaded, kg):
+    remote = KnowledgeGraph.remote(loaded)
+    assert len(kg.catalog) > 5
+    for name in kg.catalog:
+        local_answer = normalise(kg.run(name, {}))
+        remote_answer = normalise(remote.run(name, {}))
+        assert remote_answer == local_answer, name
+        assert local_answer not in ([], None), f"{name} gives no answer with its defaults"
+
+
+def test_pushing_again_with_replace_does_not_duplicate_blank_nodes(loaded, graphs):
+    push(graphs, Target(loaded), replace=True, batch_size=500)
+    assert counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
+
+
+def test_cli_query_and_sparql_on_the_endpoint_match_local_output(loaded, kg):
+    for args in (["query", "missions", "-f", "csv"], ["query", "missions-in-country", "-p", "country=LBR"], ["query", "stats", "-f", "json"]):
+        local_run = runner.invoke(app, args)
+        remote_run = runner.invoke(app, [*args, "--endpoint", loaded])
+        assert remote_run.exit_code == 0, remote_run.output
+        assert sorted(remote_run.stdout.splitlines()) == sorted(local_run.stdout.splitlines()), args
+    text = "SELECT ?acronym WHERE { ?m pko:acronym ?acronym ; pko:hostCountry state:lbr } ORDER BY ?acronym"
+    local_run, remote_run = runner.invoke(app, ["sparql", text, "-f", "csv"]), runner.invoke(app, ["sparql", text, "-f", "csv", "--endpoint", loaded])
+    assert remote_run.exit_code == 0 and remote_run.stdout == local_run.stdout
+    assert "UNMIL" in remote_run.stdout
+    construct = "CONSTRUCT { mission:unmil ?p ?o } WHERE { mission:unmil ?p ?o }"
+    remote_run = runner.invoke(app, ["sparql", construct, "-f", "ntriples", "--endpoint", loaded])
+    assert remote_run.exit_code == 0
+    assert sorted(remote_run.stdout.splitlines()) == sorted(runner.invoke(app, ["sparql", construct, "-f", "ntriples"]).stdout.splitlines())
+
+
+def test_cli_push_of_a_release_folder(server, released, graphs):
+    result = runner.invoke(app, ["push", "--release", str(released.folder), "--endpoint", server + "/query", "--replace", "--graph", "data"])
+    assert result.exit_code == 0, result.output
+    assert "by graph store (replacing)" in result.stdout
+    assert f"https://w3id.org/peacekg/graph/data" in result.stdout
+    assert counts(server + "/query")["https://w3id.org/peacekg/graph/data"] == len(graphs["https://w3id.org/peacekg/graph/data"])
+    result = runner.invoke(app, ["push", "--release", str(released.folder), "--endpoint", server + "/query", "--graph", "nonsense"])
+    assert result.exit_code == 2 and "has no graph nonsense" in result.output
+
+
+def test_wrong_graph_store_url_falls_back_to_sparql_update(server, graphs):
+    data = {"https://w3id.org/peacekg/graph/data": graphs["https://w3id.org/peacekg/graph/data"]}
+    result = push(data, Target(server + "/query", graph_store=server + "/no-such-store"), replace=True, batch_size=2000)
+    assert result.method == "update"
+    assert "falling back to SPARQL Update" in result.notes[0]
+    assert counts(server + "/query")["https://w3id.org/peacekg/graph/data"] == len(data["https://w3id.org/peacekg/graph/data"])
+
+
+class Proxy(BaseHTTPRequestHandler):
+    """Forwards to the real server, but fails the N-th graph store request."""
+
+    def handle_any(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        server = self.server
+        if "/store" in self.path:
+            server.store_requests += 1
+            if server.store_requests == server.fail_at:
+                self.send_response(500)
+                self.end_headers()
+                self.wfile.write(b"simulated crash")
+                return
+        request = urllib.request.Request(server.upstream + self.path, data=body or None, method=self.command)
+        for header in ("Content-Type", "Accept"):
+            if self.headers.get(header):
+                request.add_header(header, self.headers[header])
+        try:
+            with urllib.request.urlopen(request) as response:
+                status, payload, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            status, payload, ctype = exc.code, exc.read(), "text/plain"
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler, **attributes):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    for key, value in attributes.items():
+        setattr(httpd, key, value)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def test_failure_midway_with_replace_leaves_the_targets_as_they_were(loaded, server, graphs):
+    before = counts(loaded)
+    probe = "SELECT ?label WHERE { mission:unmil rdfs:label ?label }"
+    label_before = normalise(KnowledgeGraph.remote(loaded).sparql_raw(probe))
+    proxy = serve(Proxy, upstream=server, store_requests=0, fail_at=4)
+    try:
+        endpoint = f"http://127.0.0.1:{proxy.server_address[1]}/query"
+        with pytest.raises(PushError) as failure:
+            push(graphs, Target(endpoint), replace=True, batch_size=1000)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    error = failure.value
+    assert "HTTP 500" in str(error)
+    assert sum(error.loaded.values()) > 0  # it says what got through
+    assert error.restored
+    assert "Target graphs are unchanged" in error.summary()
+    assert counts(loaded) == before  # no temporary graph left, targets untouched
+    assert normalise(KnowledgeGraph.remote(loaded).sparql_raw(probe)) == label_before
+
+
+def test_failure_midway_without_replace_reports_what_was_loaded(server, graphs):
+    proxy = serve(Proxy, upstream=server, store_requests=0, fail_at=3)
+    try:
+        endpoint = f"http://127.0.0.1:{proxy.server_address[1]}/query"
+        with pytest.raises(PushError) as failure:
+            push({"https://example.org/scratch": graphs["https://w3id.org/peacekg/graph/data"]}, Target(endpoint), batch_size=1000)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert failure.value.loaded == {"https://example.org/scratch": 2000}
+    assert "https://example.org/scratch: 2000 triples" in failure.value.summary()
+
+
+# ---------------------------------------------------------------------------
+# Stores that are down or refuse us
+# ---------------------------------------------------------------------------
+
+
+def test_a_server_that_is_down(graphs):
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    with pytest.raises(PushError, match="cannot reach"):
+        push(graphs, Target(endpoint))
+    with pytest.raises(StoreUnavailable, match="cannot query"):
+        KnowledgeGraph.remote(endpoint).query("missions")
+    result = runner.invoke(app, ["query", "missions", "--endpoint", endpoint])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, (SystemExit, StoreUnavailable))
+
+
+@pytest.mark.parametrize("command", [["query", "missions"], ["sparql", "ASK { ?s ?p ?o }"]])
+def test_cli_says_clearly_that_the_store_is_down(command):
+    result = runner.invoke(app, [*command, "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert result.exit_code == 2
+    assert "error: cannot query" in result.output
+
+
+class Unauthorized(BaseHTTPRequestHandler):
+    def handle_any(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.seen.append(self.headers.get("Authorization"))
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        self.send_header("Content-Length", "12")
+        self.end_headers()
+        self.wfile.write(b"unauthorized")
+
+    do_GET = do_POST = do_PUT = handle_any
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def unauthorized():
+    httpd = serve(Unauthorized, seen=[])
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_401_is_reported_and_the_password_never_shown(unauthorized, graphs, caplog, monkeypatch):
+    caplog.set_level(logging.DEBUG)
+    base = f"http://127.0.0.1:{unauthorized.server_address[1]}"
+    with pytest.raises(PushError) as failure:
+        push(graphs, Target(base + "/query", user="alice", password=SECRET), replace=True)
+    assert "401" in str(failure.value)
+    assert SECRET not in failure.value.summary() and SECRET not in repr(failure.value)
+    assert SECRET not in caplog.text
+    expected = "Basic " + base64.b64encode(f"alice:{SECRET}".encode()).decode()
+    assert expected in unauthorized.seen  # sent, but only in the header
+
+    monkeypatch.setenv("PEACEKG_USER", "alice")
+    monkeypatch.setenv("PEACEKG_PASSWORD", SECRET)
+    result = runner.invoke(app, ["push", "--endpoint", base + "/query"])
+    assert result.exit_code == 2
+    assert "refused the credentials (HTTP 401)" in result.output
+    assert SECRET not in result.output and SECRET not in caplog.text
+    result = runner.invoke(app, ["push", "--endpoint", f"http://bob:{SECRET}@127.0.0.1:{unauthorized.server_address[1]}/query"])
+    assert result.exit_code == 2 and SECRET not in result.output
+    with pytest.raises(StoreUnavailable) as refused:
+        KnowledgeGraph.remote(base + "/query", user="alice", password=SECRET).query("missions")
+    assert "refused the credentials (401)" in str(refused.value) and SECRET not in str(refused.value)
+    result = runner.invoke(app, ["query", "missions", "--endpoint", base + "/query"])
+    assert result.exit_code != 0 and SECRET not in result.output and SECRET not in str(result.exception)
+
+
+def test_target_repr_and_redaction_hide_secrets():
+    target = Target("http://localhost:7878/query", user="u", password=SECRET)
+    assert SECRET not in repr(target)
+    assert redact(f"https://u:{SECRET}@example.org:8443/x?y=1") == "https://example.org:8443/x?y=1"
+
+
+@pytest.mark.parametrize(
+    "endpoint, update, graph_store",
+    [
+        ("http://localhost:7878/query", "http://localhost:7878/update", "http://localhost:7878/store"),
+        ("http://localhost:3030/peacekg/query", "http://localhost:3030/peacekg/update", "http://localhost:3030/peacekg/data"),
+        ("http://localhost:7200/repositories/peacekg", "http://localhost:7200/repositories/peacekg/statements", "http://localhost:7200/repositories/peacekg/rdf-graphs/service"),
+        ("http://localhost:8890/sparql", "http://localhost:8890/sparql", None),
+    ],
+)
+def test_endpoint_layouts_of_known_stores(endpoint, update, graph_store):
+    assert guess_update_url(endpoint) == update
+    assert guess_graph_store_url(endpoint) == graph_store
