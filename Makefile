@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/peacekg stats
 	$(BIN)/peacekg query missions
 	$(BIN)/peacekg query norm-timeline --param norm=protection-of-civilians
+	$(BIN)/peacekg serve
 
 test: $(STAMP) test-deps
 	$(BIN)/python -m pytest -q

@@ -68,7 +68,8 @@ def test_unknown_query_lists_the_known_ones(catalog):
     [
         ("missions-active-on", {"date": "11/07/1995"}, "parameter 'date': '11/07/1995' is not valid: expected a date as YYYY-MM-DD"),
         ("missions-active-on", {"date": "1995-02-30"}, "parameter 'date': '1995-02-30' is not valid: expected a date as YYYY-MM-DD"),
-        ("missions-in-country", {"country": "Liberia!"}, "parameter 'country': 'Liberia!' is not valid: expected a state slug"),
+        ("missions-in-country", {"country": "Liberia!"}, "parameter 'country': 'Liberia!' is not valid: expected an ISO 3166-1 alpha-3 code such as LBR"),
+        ("missions-in-country", {"country": "12"}, "parameter 'country': '12' is not valid: expected an ISO 3166-1 alpha-3 code such as LBR"),
         ("mission", {"mission": "UN MIL"}, "parameter 'mission': 'UN MIL' is not valid: expected a mission slug"),
         ("missions", {"country": "LBR"}, "parameter 'country': this query has no such parameter (its parameters: none)"),
     ],

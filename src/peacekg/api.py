@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +14,9 @@ from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from .sources import Project, find_project
 from .store import Backend, OxigraphBackend, RawResult, RemoteBackend
 from .validate import ValidationReport
+
+if TYPE_CHECKING:
+    from .reason import ConsistencyReport
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -96,6 +100,12 @@ class KnowledgeGraph:
         project = _project(project)
         return cls(RemoteBackend(endpoint, **options), Catalog.from_folder(project.queries_dir), project=project)
 
+    @property
+    def store_path(self) -> Path | None:
+        """Folder of the on-disk store behind a cached build (None when in memory
+        or remote); other processes may open it read-only."""
+        return None if self._cached is None else self._cached.store_path
+
     # -- querying -------------------------------------------------------
 
     def stored(self, name: str) -> StoredQuery:
@@ -128,7 +138,7 @@ class KnowledgeGraph:
             self._report = self._cached.report()
         return self._report
 
-    def consistency(self):
+    def consistency(self) -> ConsistencyReport:
         """HermiT's verdict on the ontology and data (needs Java)."""
         from .reason import check_consistency
 

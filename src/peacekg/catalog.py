@@ -60,6 +60,13 @@ class ParamType:
     parse: Callable[[str], ox.NamedNode | ox.Literal]
 
 
+#: An example slug per resource kind, for error messages.
+_EXAMPLES = {
+    "mission": "unmil", "norm": "protection-of-civilians", "instrument": "s-res-1509-2003",
+    "actor": "ecowas", "challenge": "lack-of-political-will", "concept": "rules-of-engagement",
+}
+
+
 def _resource(kind: str) -> Callable[[str], ox.NamedNode]:
     base = f"{ID}{kind}/"
 
@@ -68,15 +75,17 @@ def _resource(kind: str) -> Callable[[str], ox.NamedNode]:
             return ox.NamedNode(text)
         if _SLUG.match(text.lower()):
             return ox.NamedNode(base + text.lower())
-        raise ValueError(f"expected a {kind} slug such as 'unmil' or an IRI starting with {base}")
+        raise ValueError(f"expected a {kind} slug such as '{_EXAMPLES[kind]}' or an IRI starting with {base}")
 
     return parse
 
 
 def _state(text: str) -> ox.NamedNode:
-    if re.fullmatch(r"[A-Za-z]{3}", text):
-        return ox.NamedNode(f"{ID}state/{text.lower()}")
-    return _resource("state")(text)
+    base = f"{ID}state/"
+    code = text.removeprefix(base)
+    if re.fullmatch(r"[A-Za-z]{3}", code):
+        return ox.NamedNode(base + code.lower())
+    raise ValueError(f"expected an ISO 3166-1 alpha-3 code such as LBR, or an IRI starting with {base}")
 
 
 def _integer(text: str) -> ox.Literal:

@@ -12,42 +12,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from .commands.options import EndpointOption, FormatOption, ProjectOption, fail, open_graph as _graph
+
 app = typer.Typer(
     help="peacekg: the open knowledge graph of international norms in peacekeeping.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-ProjectOption = Annotated[
-    Optional[Path], typer.Option("--project", help="Project folder (default: found from the working directory).")
-]
-EndpointOption = Annotated[
-    Optional[str], typer.Option("--endpoint", help="Run on a remote SPARQL endpoint instead of the embedded store.")
-]
-FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; for graphs turtle, ntriples, jsonld, rdfxml.")
-]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebuild: bool = False):
-    """Open the knowledge graph, turning known failures into clear messages."""
-    from .api import KnowledgeGraph
-    from .catalog import CatalogError
-    from .sources import SourceError
-
-    try:
-        if endpoint:
-            return KnowledgeGraph.remote(endpoint, project)
-        return KnowledgeGraph.load(project, rebuild=rebuild)
-    except (SourceError, CatalogError) as exc:
-        raise fail(str(exc)) from None
-
 
 @app.command()
 def build(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..cli import ProjectOption, _graph, fail
+from .options import ProjectOption, fail, open_graph as _graph
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cli import ProjectOption, fail
+from .options import ProjectOption, fail
 
 
 def register(app: typer.Typer) -> None:

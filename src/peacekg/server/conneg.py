@@ -54,7 +54,15 @@ EXTENSIONS: dict[str, str] = {
 }
 
 #: Names accepted in a ``format=`` query parameter, besides the format names.
-FORMAT_PARAM_ALIASES: dict[str, str] = {"ttl": "turtle", "nt": "ntriples", "rdf": "rdfxml", "json-ld": "jsonld"}
+FORMAT_PARAM_ALIASES: dict[str, str] = {
+    "ttl": "turtle",
+    "n3": "turtle",  # SPARQLWrapper's N3 (Turtle is a subset of N3)
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "rdf": "rdfxml",
+    "rdf+xml": "rdfxml",  # SPARQLWrapper's RDFXML
+    "json-ld": "jsonld",
+}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float, int]]:

@@ -55,6 +55,7 @@ class Description:
     outgoing: list[Statement] = field(default_factory=list)  # the resource is the subject
     incoming: list[Statement] = field(default_factory=list)  # ``term`` is the subject linking here
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> label, for every IRI mentioned
+    label_triples: dict[str, tuple[ox.NamedNode, ox.Literal]] = field(default_factory=dict)
     incoming_truncated: bool = False
 
     @property
@@ -117,11 +118,11 @@ class Description:
             seen.add(ox.Triple(subject, s.predicate, s.term))
         for s in self.incoming:
             seen.add(ox.Triple(s.term, s.predicate, subject))
-        label = ox.NamedNode(RDFS + "label")
         mentioned = {t.value for triple in seen for t in (triple.subject, triple.object) if isinstance(t, ox.NamedNode)}
         for iri in sorted(mentioned - {self.iri}):
-            if iri in self.labels:
-                seen.add(ox.Triple(ox.NamedNode(iri), label, ox.Literal(self.labels[iri], language="en")))
+            if iri in self.label_triples:
+                predicate, literal = self.label_triples[iri]
+                seen.add(ox.Triple(ox.NamedNode(iri), predicate, literal))
         return sorted(seen, key=str)
 
 
@@ -154,26 +155,34 @@ def describe(kg, iri: str) -> Description:
         mentioned.add(s.predicate.value)
         if isinstance(s.term, ox.NamedNode):
             mentioned.add(s.term.value)
-    description.labels = labels(kg, mentioned)
+    description.label_triples = label_terms(kg, mentioned)
+    description.labels = {iri: literal.value for iri, (_, literal) in description.label_triples.items()}
     return description
 
 
-def labels(kg, iris: Iterable[str]) -> dict[str, str]:
-    """A display label for each IRI that has one (English or untagged first)."""
+def label_terms(kg, iris: Iterable[str]) -> dict[str, tuple[ox.NamedNode, ox.Literal]]:
+    """The naming triple (predicate, literal) of each IRI that has one, English
+    or untagged labels and ``rdfs:label`` first."""
     iris = sorted(set(iris))
-    found: dict[str, tuple[int, str]] = {}
+    found: dict[str, tuple[int, ox.NamedNode, ox.Literal]] = {}
+    predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
     for start in range(0, len(iris), 400):
         values = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 400])
-        text = (
-            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PREDICATES)} }} ?x ?p ?l }}"
-        )
+        text = f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} ?x ?p ?l }}"
         for row in _rows(kg, text):
             literal = row["l"]
+            if not isinstance(literal, ox.Literal):
+                continue
             rank = LABEL_PREDICATES.index(row["p"].value) * 2 + (0 if literal.language in (None, "en") else 1)
             x = row["x"].value
-            if x not in found or rank < found[x][0]:
-                found[x] = (rank, literal.value)
-    return {iri: label for iri, (_, label) in found.items()}
+            if x not in found or (rank, literal.value) < (found[x][0], found[x][2].value):
+                found[x] = (rank, row["p"], literal)
+    return {iri: (p, literal) for iri, (_, p, literal) in found.items()}
+
+
+def labels(kg, iris: Iterable[str]) -> dict[str, str]:
+    """A display label for each IRI that has one."""
+    return {iri: literal.value for iri, (_, literal) in label_terms(kg, iris).items()}
 
 
 def ontology_triples(kg) -> list[ox.Triple]:
@@ -353,6 +362,10 @@ async def any_resource(request: Request) -> Response:
     vocabulary terms); peacekg resources redirect to their own URL."""
     server = request.app.state.server
     iri = request.query_params.get("iri", "")
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        iri = ""
     if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri):
         raise Problem(400, "give the IRI to describe as ?iri=…")
     if iri.startswith(ID) and resource_iri(iri[len(ID):]):

@@ -7,8 +7,8 @@ server waits for the answer until the deadline; past it, it kills the worker
 one worker for at most ``query_timeout`` seconds and never blocks other requests
 for longer. Workers count rows or triples while they iterate and stop at
 ``max_results + 1``, so a huge result is refused before it is serialised.
-Workers die with the server (``PR_SET_PDEATHSIG`` on Linux, and a watchdog
-thread that notices when the parent is gone).
+Workers die with the server: a watchdog thread in each notices when its
+parent is gone.
 
 A job is a plain dict and an answer a plain tuple, so they cross the pipe cheaply:
 
@@ -59,23 +59,19 @@ class Answer:
 
 
 def _die_with_parent() -> None:
+    """Exit when the server process is gone. (Not PR_SET_PDEATHSIG: it fires when
+    the *thread* that started the worker ends, and workers are started from
+    short-lived threads.) pyoxigraph releases the GIL while it evaluates, so this
+    thread runs even during a runaway query."""
     parent = os.getppid()
-    try:  # Linux: the kernel sends SIGKILL when the parent exits
-        import ctypes
-        import signal
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-    def watch() -> None:  # elsewhere (and as a second line): poll the parent
+    def watch() -> None:
         while True:
-            time.sleep(1.0)
+            time.sleep(0.5)
             if os.getppid() != parent:
                 os._exit(0)
 
-    threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
 
 
 def worker_main(store_path: str, conn) -> None:
@@ -266,13 +262,22 @@ class QueryPool:
 
         threading.Thread(target=start_fresh, daemon=True).start()
 
+    def _take(self) -> _Worker:
+        """A live idle worker (dead ones found idle are replaced on the way)."""
+        deadline = time.monotonic() + self.wait_limit
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self.stats["busy"] += 1
+                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.wait_limit:g} s; try again later") from None
+            if worker.process.is_alive():
+                return worker
+            self._replace(worker)
+
     def run(self, job: dict[str, Any]) -> Answer:
         """Run a job on a free worker (blocking: call it from a thread)."""
-        try:
-            worker = self._idle.get(timeout=self.wait_limit)
-        except queue.Empty:
-            self.stats["busy"] += 1
-            raise PoolBusy(f"all {self.size} query workers stayed busy for {self.wait_limit:g} s; try again later") from None
+        worker: _Worker | None = self._take()
         self.stats["jobs"] += 1
         try:
             worker.conn.send(job)
@@ -282,7 +287,7 @@ class QueryPool:
                 worker = None
                 raise QueryTimeout(f"the query ran past the time limit of {self.timeout:g} s and was stopped")
             answer = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             if worker is not None:
                 self._replace(worker)
                 worker = None

@@ -1,0 +1,54 @@
+"""``peacekg serve``: the SPARQL endpoint and linked-data site (see docs/server.md).
+The server's modules are imported only when the command runs."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 8000,
+    base_url: Annotated[
+        Optional[str], typer.Option("--base-url", help="Public address of the site (default: http://HOST:PORT).")
+    ] = None,
+    query_timeout: Annotated[float, typer.Option("--query-timeout", help="Seconds a SPARQL query may run.")] = 10.0,
+    max_results: Annotated[int, typer.Option("--max-results", help="Rows or triples a query may return.")] = 10_000,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Query worker processes (default: 2 to 4 by CPUs).")] = None,
+    project: Annotated[
+        Optional[Path], typer.Option("--project", help="Project folder (default: found from the working directory).")
+    ] = None,
+) -> None:
+    """Serve the graph: SPARQL 1.1 endpoint at /sparql and a linked-data site."""
+    import uvicorn
+
+    from .options import fail, open_graph as _graph
+    from ..server import Settings, create_app
+
+    try:
+        options = {"workers": workers} if workers else {}
+        settings = Settings(
+            base_url=base_url or f"http://{host}:{port}",
+            query_timeout=query_timeout,
+            max_results=max_results,
+            **options,
+        )
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    kg = _graph(project)
+    typer.echo(f"Serving {kg.info.triples if kg.info else '?'} triples at {settings.base_url} (SPARQL: {settings.base_url}/sparql)")
+    uvicorn.run(
+        create_app(kg, settings),
+        host=host,
+        port=port,
+        log_level="info",
+        # Let over-long GET URLs reach the app, which answers 414 with a reason.
+        h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 16 * 1024,
+        timeout_graceful_shutdown=5,
+    )

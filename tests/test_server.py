@@ -1,0 +1,657 @@
+"""``peacekg serve`` with real clients: the server runs in a subprocess (uvicorn
+on a free loopback port) and is queried with SPARQLWrapper and plain HTTP.
+
+Facts asserted are the stable ones (UNMIL, S/RES/1509 (2003), 2003-09-19, LBR).
+Nothing here measures wall-clock time: limits are checked by their answers.
+"""
+from __future__ import annotations
+
+import csv
+import http.client as http_client
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+ROOT = Path(__file__).resolve().parent.parent
+PKO = "https://w3id.org/peacekg/ontology#"
+ID = "https://w3id.org/peacekg/id/"
+UNMIL = ID + "mission/unmil"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+DATA_GRAPH = "https://w3id.org/peacekg/graph/data"
+ONTOLOGY_GRAPH = "https://w3id.org/peacekg/graph/ontology"
+
+#: Limits of the test server: small, so that the limit tests are quick.
+QUERY_TIMEOUT, MAX_RESULTS = 2, 5000
+
+#: Runs for hours on the graph (a three-way cross product of every triple).
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+UNMIL_CONSTRUCT = """
+PREFIX pko: <https://w3id.org/peacekg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?m pko:acronym ?a ; rdfs:label ?l ; pko:hostCountry ?c }
+WHERE { ?m pko:acronym "UNMIL" , ?a ; rdfs:label ?l ; pko:hostCountry ?c }"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningServer:
+    """A ``peacekg serve`` subprocess and its address."""
+
+    def __init__(self, process: subprocess.Popen, base: str, log: Path):
+        self.process, self.base, self.log = process, base, log
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def stop(self) -> None:
+        """Stop this server by its own pid: SIGTERM, then SIGKILL if it lingers."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+
+
+def start_server(log_dir: Path, *extra: str) -> RunningServer:
+    """Start ``peacekg serve`` on a free port and wait until it answers."""
+    port = free_port()
+    log = log_dir / f"serve-{port}.log"
+    # `python -m peacekg.cli` would run cli.py twice (as __main__ and as
+    # peacekg.cli, which plug-in commands import), so start it as the script does.
+    command = [
+        sys.executable, "-c", "from peacekg.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port),
+        "--project", str(ROOT), *extra,
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    server = RunningServer(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + 180  # a cold cache means a full build first
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"peacekg serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(server.url("/sparql"), headers={"Accept": "text/turtle"}, timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"peacekg serve did not answer:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, request) -> RunningServer:
+    running = start_server(
+        tmp_path_factory.mktemp("server"),
+        "--query-timeout", str(QUERY_TIMEOUT), "--max-results", str(MAX_RESULTS), "--workers", "3",
+    )
+    request.addfinalizer(running.stop)
+    return running
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    with httpx.Client(base_url=server.base, timeout=30) as client:
+        yield client
+
+
+def sparql_client(server, return_format=JSON) -> SPARQLWrapper:
+    client = SPARQLWrapper(server.url("/sparql"))
+    client.setReturnFormat(return_format)
+    return client
+
+
+def json_rows(data: dict) -> list[dict[str, str]]:
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def graph_of(data: bytes | str, fmt: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=data, format=fmt)
+
+
+def unmil_row(rows: list[dict[str, str]]) -> dict[str, str]:
+    matches = [r for r in rows if r.get("acronym") == "UNMIL"]
+    assert len(matches) == 1, rows
+    return matches[0]
+
+
+# -- the SPARQL endpoint with SPARQLWrapper -------------------------------------------
+
+
+def test_missions_stored_query_through_sparqlwrapper(server, kg):
+    client = sparql_client(server)
+    client.setQuery(kg.stored("missions").text)
+    row = unmil_row(json_rows(client.queryAndConvert()))
+    assert row["name"] == "United Nations Mission in Liberia"
+    assert row["start"] == "2003-09-19"
+    assert "LBR" in row["host_countries"].split(", ")
+    assert "S/RES/1509 (2003)" in row["establishing_instrument"]
+
+
+@pytest.mark.parametrize("return_format", [JSON, XML, CSV, TSV])
+def test_select_in_every_result_format(server, return_format):
+    client = sparql_client(server, return_format)
+    client.setMethod(POST)
+    client.setQuery('SELECT ?start WHERE { mission:unmil pko:startDate ?s BIND (SUBSTR(STR(?s), 1, 10) AS ?start) }')
+    result = client.query()
+    body = result.response.read()
+    media = result.response.headers["Content-Type"]
+    if return_format == JSON:
+        assert media.startswith("application/sparql-results+json")
+        assert json_rows(json.loads(body)) == [{"start": "2003-09-19"}]
+    elif return_format == XML:
+        assert media.startswith("application/sparql-results+xml")
+        assert b"<literal>2003-09-19</literal>" in body
+    elif return_format == CSV:
+        assert media.startswith("text/csv")
+        assert list(csv.reader(io.StringIO(body.decode()))) == [["start"], ["2003-09-19"]]
+    else:
+        assert media.startswith("text/tab-separated-values")
+        assert body.decode().split() == ["?start", '"2003-09-19"']
+
+
+@pytest.mark.parametrize(
+    ("return_format", "media", "rdflib_format"),
+    [(TURTLE, "text/turtle", "turtle"), (N3, "text/turtle", "turtle"), (JSONLD, "application/ld+json", "json-ld"), (RDFXML, "application/rdf+xml", "xml")],
+)
+def test_construct_in_every_graph_format(server, return_format, media, rdflib_format):
+    client = sparql_client(server, return_format)
+    client.setQuery(UNMIL_CONSTRUCT)
+    result = client.query()
+    body = result.response.read()
+    assert result.response.headers["Content-Type"].startswith(media)
+    graph = graph_of(body, rdflib_format)
+    unmil = rdflib.URIRef(UNMIL)
+    assert (unmil, rdflib.URIRef(PKO + "acronym"), rdflib.Literal("UNMIL")) in graph
+    assert (unmil, rdflib.URIRef(PKO + "hostCountry"), rdflib.URIRef(ID + "state/lbr")) in graph
+
+
+def test_construct_as_ntriples(http):
+    response = http.get("/sparql", params={"query": UNMIL_CONSTRUCT}, headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/n-triples")
+    assert f'<{UNMIL}> <{PKO}acronym> "UNMIL" .' in response.text.splitlines()
+
+
+def test_ask_through_sparqlwrapper(server):
+    client = sparql_client(server)
+    client.setQuery("ASK { mission:unmil pko:hostCountry state:lbr }")
+    assert client.queryAndConvert() == {"head": {}, "boolean": True}
+
+
+# -- the protocol with plain HTTP ---------------------------------------------------
+
+
+def test_get_form_post_and_direct_post_agree(http):
+    query = "SELECT ?acronym WHERE { ?m pko:hostCountry state:lbr ; pko:acronym ?acronym } ORDER BY ?acronym"
+    accept = {"Accept": "application/sparql-results+json"}
+    answers = [
+        http.get("/sparql", params={"query": query}, headers=accept),
+        http.post("/sparql", data={"query": query}, headers=accept),
+        http.post("/sparql", content=query.encode(), headers={**accept, "Content-Type": "application/sparql-query"}),
+    ]
+    for response in answers:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/sparql-results+json")
+        assert "Accept" in response.headers["vary"]
+        assert "UNMIL" in [r["acronym"] for r in json_rows(response.json())]
+    assert answers[0].content == answers[1].content == answers[2].content
+
+
+def test_default_curl_accept_gets_sparql_json(http):
+    response = http.get("/sparql", params={"query": "ASK { mission:unmil ?p ?o }"}, headers={"Accept": "*/*"})
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    assert response.json()["boolean"] is True
+
+
+def test_format_parameter_overrides_accept(http):
+    response = http.get("/sparql", params={"query": "SELECT ?x WHERE { BIND (1 AS ?x) }", "format": "csv"},
+                        headers={"Accept": "application/sparql-results+json"})
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.text.split() == ["x", "1"]
+
+
+def test_default_graph_uri_and_named_graph_uri(http):
+    ask = "ASK { mission:unmil a pko:PeaceOperation }"
+
+    def boolean(params):
+        response = http.get("/sparql", params=params, headers={"Accept": "application/sparql-results+json"})
+        assert response.status_code == 200, response.text
+        return response.json()["boolean"]
+
+    assert boolean({"query": ask, "default-graph-uri": DATA_GRAPH}) is False  # only the inferred graph says so
+    assert boolean({"query": ask, "default-graph-uri": [DATA_GRAPH, "https://w3id.org/peacekg/graph/inferred"]}) is True
+    assert boolean({"query": "ASK { mission:unmil ?p ?o }", "default-graph-uri": ONTOLOGY_GRAPH}) is False
+    response = http.post(
+        "/sparql",
+        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { mission:unmil ?p ?o } }", "named-graph-uri": DATA_GRAPH},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert json_rows(response.json()) == [{"g": DATA_GRAPH}]
+
+
+def test_service_description_when_no_query(http, server):
+    response = http.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    graph = graph_of(response.text, "turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    endpoint = rdflib.URIRef(server.url("/sparql"))
+    assert (endpoint, sd.endpoint, endpoint) in graph
+    assert (endpoint, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    assert (endpoint, sd.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
+
+
+def test_cors_for_get_and_post(http):
+    preflight = http.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+                                                  "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    for response in (
+        http.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}),
+        http.post("/sparql", data={"query": "ASK {}"}, headers={"Origin": "https://example.org"}),
+    ):
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == "*"
+
+
+# -- bad requests --------------------------------------------------------------------
+
+
+def test_malformed_query_gets_400_with_the_parser_message(http):
+    response = http.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text.startswith("malformed query: error at 1:")
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["query-param", "update-param", "sparql-update-body"],
+)
+def test_updates_are_refused(http, how):
+    update = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    if how == "query-param":
+        response = http.post("/sparql", data={"query": update})
+    elif how == "update-param":
+        response = http.post("/sparql", data={"update": update})
+    else:
+        response = http.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    assert response.status_code == 403
+    assert "read-only" in response.text
+    ask = http.get("/sparql", params={"query": "ASK { <http://example.org/a> ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+    assert ask.json()["boolean"] is False
+
+
+def test_over_long_body_and_query(http, server):
+    long_query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 70_000
+    body = http.post("/sparql", content=long_query, headers={"Content-Type": "application/sparql-query"})
+    assert body.status_code == 413
+    form = http.post("/sparql", data={"query": long_query})
+    assert form.status_code == 413
+    # httpx refuses such URLs itself, so the GET goes through http.client.
+    connection = http_client.HTTPConnection("127.0.0.1", int(server.base.rsplit(":", 1)[1]), timeout=30)
+    connection.request("GET", "/sparql?" + urlencode({"query": long_query}))
+    url = connection.getresponse()
+    assert url.status == 414
+    assert b"POST" in url.read()
+    connection.close()
+
+
+def test_unsupported_content_type_and_method(http):
+    assert http.post("/sparql", content="ASK {}", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert http.put("/sparql", content="ASK {}").status_code == 405
+
+
+def test_unacceptable_format_gets_406(http):
+    select = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, headers={"Accept": "text/turtle"})
+    assert select.status_code == 406
+    assert "application/sparql-results+json" in select.text
+    construct = http.get("/sparql", params={"query": UNMIL_CONSTRUCT}, headers={"Accept": "text/csv"})
+    assert construct.status_code == 406
+    assert "text/turtle" in construct.text
+    assert http.get("/id/mission/unmil", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_result_cap(http):
+    response = http.get("/sparql", params={"query": "SELECT * WHERE { ?a a pko:State . ?b a pko:State }"})
+    assert response.status_code == 422
+    assert f"more than {MAX_RESULTS} rows" in response.text
+    capped = http.get("/sparql", params={"query": "SELECT * WHERE { ?a a pko:State . ?b a pko:State } LIMIT 10"})
+    assert capped.status_code == 200
+    assert len(capped.json()["results"]["bindings"]) == 10
+
+
+def test_runaway_query_is_stopped_and_others_are_served(server, http):
+    answers = {}
+
+    def runaway():
+        with httpx.Client(timeout=60) as client:
+            answers["runaway"] = client.get(server.url("/sparql"), params={"query": RUNAWAY})
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    # While the runaway query holds one worker, other requests are answered.
+    during = http.get("/queries/missions-in-country", params={"country": "LBR"}, headers={"Accept": "text/csv"})
+    assert during.status_code == 200
+    assert "UNMIL" in during.text
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert answers["runaway"].status_code == 503
+    assert f"time limit of {QUERY_TIMEOUT} s" in answers["runaway"].text
+    # The next requests are served, by the replacement worker too.
+    for _ in range(4):
+        after = http.get("/sparql", params={"query": "ASK { mission:unmil pko:hostCountry state:lbr }"})
+        assert after.status_code == 200
+        assert after.json()["boolean"] is True
+
+
+def test_fifty_concurrent_clients(server, kg):
+    states = kg.sparql(
+        "SELECT ?code ?label WHERE { ?s pko:iso3166Alpha3 ?code ; rdfs:label ?label } ORDER BY ?code LIMIT 50"
+    ).to_dicts()
+    assert len(states) == 50
+
+    def ask(state: dict) -> tuple[int, str | None, str]:
+        with httpx.Client(timeout=60) as client:
+            response = client.get(
+                server.url("/sparql"),
+                params={"query": f'SELECT ?label WHERE {{ ?s pko:iso3166Alpha3 "{state["code"]}" ; rdfs:label ?label }}'},
+                headers={"Accept": "application/sparql-results+json"},
+            )
+        rows = json_rows(response.json()) if response.status_code == 200 else []
+        return response.status_code, rows[0]["label"] if rows else None, state["label"]
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(ask, states))
+    assert [status for status, _, _ in results] == [200] * 50
+    assert all(got == expected for _, got, expected in results)
+
+
+# -- stored queries as a web API ------------------------------------------------------
+
+
+def test_queries_list_as_json_and_html(http):
+    response = http.get("/queries", headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    queries = {q["name"]: q for q in response.json()}
+    assert queries["missions-in-country"]["params"] == [
+        {"name": "country", "type": "state", "default": "LBR", "required": False,
+         "description": queries["missions-in-country"]["params"][0]["description"]}
+    ]
+    page = http.get("/queries", headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'href="/queries/missions"' in page.text
+
+
+def test_stored_query_with_typed_parameters(http):
+    response = http.get("/queries/missions-in-country", params={"country": "LBR"}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    row = unmil_row(list(csv.DictReader(io.StringIO(response.text))))
+    assert row["start"] == "2003-09-19"
+    missions = http.get("/queries/missions", params={"format": "json"})
+    row = unmil_row(json_rows(missions.json()))
+    assert "S/RES/1509 (2003)" in row["establishing_instrument"]
+
+
+def test_stored_query_errors(http):
+    bad_type = http.get("/queries/missions-in-country", params={"country": "no such place!"})
+    assert bad_type.status_code == 400
+    assert "country" in bad_type.text and "not valid" in bad_type.text
+    unknown_param = http.get("/queries/missions", params={"colour": "blue"})
+    assert unknown_param.status_code == 400
+    assert "no such parameter" in unknown_param.text
+    unknown = http.get("/queries/no-such-query")
+    assert unknown.status_code == 404
+    assert "missions" in unknown.text  # lists the known queries
+
+
+def test_stored_query_as_html_table(http):
+    page = http.get("/queries/norm-instruments", params={"norm": "protection-of-civilians"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "<table" in page.text and "S/RES/1265 (1999)" in page.text
+
+
+# -- linked data ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "rdflib_format", "extension"),
+    [
+        ("text/turtle", "text/turtle", "turtle", "ttl"),
+        ("application/n-triples", "application/n-triples", "nt", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld", "jsonld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml", "rdf"),
+    ],
+)
+def test_resource_description_by_content_negotiation(http, accept, media, rdflib_format, extension):
+    response = http.get("/id/mission/unmil", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    assert response.headers["vary"].startswith("Accept")
+    assert response.headers["content-location"] == f"/id/mission/unmil.{extension}"
+    graph = graph_of(response.content, rdflib_format)
+    unmil, resolution = rdflib.URIRef(UNMIL), rdflib.URIRef(ID + "instrument/s-res-1509-2003")
+    assert (unmil, rdflib.RDFS.label, rdflib.Literal("United Nations Mission in Liberia", lang="en")) in graph
+    assert (unmil, rdflib.URIRef(PKO + "establishedBy"), resolution) in graph
+    assert (resolution, rdflib.RDFS.label, None) in graph  # the labels of what it links to
+    same = http.get(f"/id/mission/unmil.{extension}")
+    assert same.headers["content-type"].startswith(media)
+    assert set(graph_of(same.content, rdflib_format)) == set(graph)
+
+
+def test_resource_page_for_people(http):
+    response = http.get("/id/mission/unmil", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["vary"].startswith("Accept")
+    assert response.headers["content-location"] == "/id/mission/unmil.html"
+    html = response.text
+    assert "<h1>United Nations Mission in Liberia</h1>" in html
+    assert 'href="/id/state/lbr"' in html and ">Liberia<" in html
+    assert 'href="/id/instrument/s-res-1509-2003"' in html
+    assert "2003-09-19" in html and "S/RES/1509 (2003)" in html
+    assert "Linked from" in html and "Sources" in html
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_unknown_resources_get_404(http):
+    assert http.get("/id/mission/no-such-mission", headers={"Accept": "text/turtle"}).status_code == 404
+    assert http.get("/id/mission/no-such-mission", headers={"Accept": "text/html"}).status_code == 404
+    assert http.get("/id/../etc/passwd").status_code == 404
+    assert http.get("/no/such/page").status_code == 404
+
+
+def test_ontology_and_terms(http):
+    turtle = http.get("/ontology", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    graph = graph_of(turtle.text, "turtle")
+    assert (rdflib.URIRef(PKO + "PeaceOperation"), rdflib.RDF.type, rdflib.OWL.Class) in graph
+    page = http.get("/ontology", headers={"Accept": "text/html"})
+    assert 'id="PeaceOperation"' in page.text and 'id="establishedBy"' in page.text
+    term = http.get("/resource", params={"iri": PKO + "PeaceOperation"}, headers={"Accept": "text/turtle"})
+    assert (rdflib.URIRef(UNMIL), rdflib.RDF.type, rdflib.URIRef(PKO + "PeaceOperation")) in graph_of(term.text, "turtle")
+
+
+def test_void(http, server):
+    response = http.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = graph_of(response.text, "turtle")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dataset = rdflib.URIRef(server.url("/.well-known/void#peacekg"))
+    assert (dataset, rdflib.RDF.type, void.Dataset) in graph
+    assert graph.value(dataset, void.sparqlEndpoint) == rdflib.URIRef(server.url("/sparql"))
+    assert int(graph.value(dataset, void.triples)) > 1000
+    assert int(graph.value(dataset, void.classes)) > 10
+    dumps = set(graph.objects(dataset, void.dataDump))
+    assert rdflib.URIRef(server.url("/download/peacekg.nq")) in dumps
+    dump = httpx.get(server.url("/download/peacekg.nq"), timeout=30)
+    assert dump.status_code == 200
+    quads = list(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
+    assert ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)) in quads
+
+
+# -- the site ---------------------------------------------------------------------------
+
+
+def test_home_search_browse_and_timeline(http):
+    home = http.get("/", headers={"Accept": "text/html"}).text
+    assert "triples" in home and 'href="/browse/missions"' in home and 'href="/browse/norms"' in home
+    search = http.get("/search", params={"q": "Liberia"}).text
+    assert 'href="/id/mission/unmil"' in search and 'href="/id/state/lbr"' in search
+    missions = http.get("/browse/missions").text
+    assert 'href="/id/mission/unmil"' in missions and "2003-09-19" in missions
+    timeline = http.get("/timeline").text
+    assert "<svg" in timeline and 'href="/id/mission/unmil"' in timeline
+    svg = http.get("/timeline.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert 'href="/id/norm/protection-of-civilians"' in svg.text
+    assert "src=\"http" not in home + missions + timeline  # nothing from elsewhere
+
+
+def test_query_page_and_html_results(http):
+    page = http.get("/query", headers={"Accept": "text/html"}).text
+    assert '<textarea id="query"' in page and 'value="missions"' in page and "/static/query.js" in page
+    assert http.get("/static/query.js").status_code == 200
+    results = http.get("/sparql", params={"query": "SELECT ?m WHERE { ?m pko:acronym \"UNMIL\" }"}, headers={"Accept": "text/html"})
+    assert results.headers["content-type"].startswith("text/html")
+    assert 'href="/id/mission/unmil"' in results.text
+
+
+# -- the worker pool on its own ------------------------------------------------------------
+
+
+def test_pool_replaces_a_killed_worker(tmp_path):
+    """With a single worker, the query after a runaway one can only be answered
+    by the replacement worker."""
+    from peacekg.server.pool import QueryPool, QueryTimeout
+
+    store = ox.Store(str(tmp_path / "store"))
+    graph = ox.NamedNode(DATA_GRAPH)
+    store.extend(ox.Quad(ox.NamedNode(f"{ID}x/{i}"), ox.NamedNode(PKO + "n"), ox.Literal(str(i)), graph) for i in range(300))
+    store.flush()
+    del store
+    pool = QueryPool(str(tmp_path / "store"), 1, timeout=1, wait_limit=60)
+    pool.start()
+    try:
+        job = {"query": RUNAWAY.replace("?g ?h ?i }", "?g ?h ?i . ?j ?k ?l }"), "result_format": "json", "graph_format": "turtle",
+               "max_results": 10}
+        with pytest.raises(QueryTimeout):
+            pool.run(job)
+        answer = pool.run({**job, "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+        assert json_rows(json.loads(answer.body)) == [{"n": "300"}]
+        assert pool.stats == {"jobs": 2, "timeouts": 1, "busy": 0}
+    finally:
+        pool.close()
+
+
+# -- escaping: a graph with hostile labels, served in-process ----------------------------------
+
+HOSTILE = """
+@prefix pko: <https://w3id.org/peacekg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/peacekg/id/mission/evil> a pko:PeaceOperation ;
+    rdfs:label "<script>alert('label')</script>"@en ;
+    pko:acronym "<b>EVIL</b>" ;
+    skos:definition "Defined as \\"<img src=x onerror=alert(1)>\\" & more."@en ;
+    pko:startDate "2001-01-01T00:00:00"^^xsd:dateTime ;
+    pko:hostCountry <https://w3id.org/peacekg/id/state/xyz> ;
+    dct:source "<iframe src='https://example.org'></iframe>" .
+<https://w3id.org/peacekg/id/state/xyz> a pko:State ;
+    rdfs:label "Xland</a><script>alert('state')</script>"@en ;
+    pko:iso3166Alpha3 "XYZ" .
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory):
+    from starlette.testclient import TestClient
+
+    from peacekg.api import KnowledgeGraph
+    from peacekg.catalog import Catalog
+    from peacekg.server import Settings, create_app
+    from peacekg.store import OxigraphBackend
+
+    store = ox.Store()
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ontology) for q in ox.parse(path=str(ROOT / "ontology" / "peacekg.ttl")))
+    data = ox.NamedNode(DATA_GRAPH)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, data) for q in ox.parse(HOSTILE, format=ox.RdfFormat.TURTLE))
+    kg = KnowledgeGraph(OxigraphBackend(store), Catalog.from_folder(ROOT / "queries"))
+    app = create_app(kg, Settings(base_url="http://testserver", workers=1, query_timeout=10))
+    with TestClient(app) as client:
+        yield client
+
+
+SCRIPT_TAGS = ("<script>alert", "<b>EVIL", "<img src=x", "<iframe", "</a><script>")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/mission/evil",
+        "/id/state/xyz",
+        "/search?q=script",
+        "/browse/missions",
+        "/browse/states",
+        "/timeline",
+        "/queries/missions",
+        "/sparql?query=SELECT+%3Fm+%3Fl+WHERE+%7B+%3Fm+rdfs%3Alabel+%3Fl+%7D",
+        "/query?query=%3C%2Ftextarea%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/id/mission/%3Cscript%3E",
+    ],
+)
+def test_html_escapes_every_value(hostile_client, path):
+    response = hostile_client.get(path, headers={"Accept": "text/html"})
+    assert response.headers["content-type"].startswith("text/html")
+    html = response.text
+    for tag in SCRIPT_TAGS:
+        assert tag not in html, f"{tag!r} unescaped in {path}"
+    # The only scripts are the site's own: the editor and its example data.
+    own = html.count('<script src="/static/query.js" defer></script>') + html.count('<script type="application/json" id="example-data">')
+    assert html.count("<script") == own
+    if response.status_code == 200 and path.startswith(("/id/mission/evil", "/browse/missions", "/sparql")):
+        assert "&lt;script&gt;alert(" in html
+
+
+def test_svg_escapes_labels(hostile_client):
+    svg = hostile_client.get("/timeline.svg").text
+    assert "<b>EVIL" not in svg and "&lt;b&gt;EVIL&lt;/b&gt;" in svg
+
+
+def test_doctests_of_the_server_modules():
+    import doctest
+
+    from peacekg.server import conneg, sparql
+
+    for module in (conneg, sparql):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
