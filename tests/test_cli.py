@@ -92,6 +92,13 @@ def test_sparql_text_file_and_construct(tmp_path):
     )
 
 
+def test_sparql_long_query_text_is_not_taken_for_a_file():
+    long_filter = " || ".join(f"CONTAINS(?l, 'word{i}')" for i in range(40))
+    result = run("sparql", f"SELECT ?l WHERE {{ mission:unmil rdfs:label ?l FILTER ({long_filter} || true) }}", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["l", "United Nations Mission in Liberia"]
+
+
 def test_sparql_syntax_error_exits_2():
     result = run("sparql", "SELECT ?x WHERE { ?x ")
     assert result.exit_code == 2

@@ -138,7 +138,7 @@ def sparql(
 
     if text == "-":
         text = sys.stdin.read()
-    elif text.endswith(".rq") or (len(text) < 4096 and "\n" not in text and Path(text).is_file()):
+    elif text.endswith(".rq") or _is_file(text):
         path = Path(text)
         if not path.is_file():
             raise fail(f"no such query file: {path}")
@@ -151,6 +151,14 @@ def sparql(
     except StoreUnavailable as exc:
         raise fail(str(exc)) from None
     _print_result(raw, fmt)
+
+
+def _is_file(text: str) -> bool:
+    """Whether the argument names an existing file (a query text never does)."""
+    try:
+        return "\n" not in text and Path(text).is_file()
+    except OSError:  # e.g. a query longer than a file name may be
+        return False
 
 
 def _print_result(raw, fmt: str) -> None:
