@@ -257,19 +257,37 @@ class Validator:
                 severity=prop.severity, value=_value(value), shape=shape_iri, component=_COMPONENT[name],
             )
 
+        # Cardinality: one grouped query for sh:minCount and sh:maxCount together.
+        low = max((int(v.value) for v in prop.constraints.get("minCount", [])), default=0)
+        high = min((int(v.value) for v in prop.constraints.get("maxCount", [])), default=None)
+        if low or high is not None:
+            having = " || ".join(([f"COUNT(DISTINCT ?v) < {low}"] if low else []) + ([f"COUNT(DISTINCT ?v) > {high}"] if high is not None else []))
+            pattern = f"OPTIONAL {{ ?this {path} ?v }}" if low else f"?this {path} ?v"
+            for row in self.query(f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} {pattern} }} GROUP BY ?this HAVING ({having})"):
+                n = int(row[1].value)
+                if low and n < low:
+                    yield violation("minCount", row[0], None)
+                if high is not None and n > high:
+                    yield violation("maxCount", row[0], None)
+        # Value constraints: one query whose columns say which ones each value breaks.
+        checks = []
         for name, values in prop.constraints.items():
             for value in values:
-                if name in ("minCount", "maxCount"):
-                    n = int(value.value)
-                    if name == "minCount":
-                        if n == 0:
-                            continue
-                        query = f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})"
-                    else:
-                        query = f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n})"
-                    for row in self.query(query):
-                        yield violation(name, row[0], None)
-                elif name == "hasValue":
+                if name in ("minCount", "maxCount", "hasValue", "lessThanOrEquals", "lessThan", "equals", "disjoint"):
+                    continue
+                condition = self.value_condition(name, value, "?v", prop.constraints)
+                if condition is not None:
+                    checks.append((name, condition))
+        if checks:
+            columns = " ".join(f"(COALESCE({c}, true) AS ?c{i})" for i, (_, c) in enumerate(checks))
+            any_broken = " || ".join(f"COALESCE({c}, true)" for _, c in checks)
+            for row in self.query(f"SELECT DISTINCT ?this ?v {columns} WHERE {{ {focus} ?this {path} ?v FILTER ({any_broken}) }}"):
+                for i, (name, _) in enumerate(checks):
+                    if row[2 + i].value == "true":
+                        yield violation(name, row[0], row[1])
+        for name, values in prop.constraints.items():
+            for value in values:
+                if name == "hasValue":
                     query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {value} }} }}"
                     for row in self.query(query):
                         yield violation(name, row[0], None)
@@ -283,13 +301,6 @@ class Validator:
                     else:
                         op = "<=" if name == "lessThanOrEquals" else "<"
                         query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {path} ?v . ?this {other} ?o FILTER (!COALESCE(?v {op} ?o, false)) }}"
-                    for row in self.query(query):
-                        yield violation(name, row[0], row[1])
-                else:
-                    condition = self.value_condition(name, value, "?v", prop.constraints)
-                    if condition is None:
-                        continue
-                    query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {path} ?v FILTER ({condition}) }}"
                     for row in self.query(query):
                         yield violation(name, row[0], row[1])
 

@@ -1,0 +1,304 @@
+"""``python -m bench [--quick]``: measure peacekg from 10k to 5M triples, print
+the table and write it to ``docs/benchmarks.md``.
+
+Every measurement that needs its own peak memory runs in a child process
+(``bench.measure``); answers are compared across engines before a time is
+reported (a mismatch shows as "differs", never as a figure).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from .generate import SCALES, dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+INFERRED = "https://w3id.org/peacekg/graph/inferred"
+DOC = ROOT / "docs" / "benchmarks.md"
+
+#: Per scale: (rdflib per-query timeout in seconds or 0 to skip rdflib,
+#: compare the closure with reasonable's in child processes, run pySHACL).
+#: reasonable is left out from 1M (it needs ~2.5 GB at 100k and grows faster
+#: than the data); there the closure figure comes from the query child, which
+#: loads with the SPARQL closure anyway. pySHACL takes 13 s at 10k already.
+PLAN = {
+    "10k": (10.0, True, True),
+    "100k": (10.0, True, False),
+    "1M": (5.0, False, False),
+    "5M": (0.0, False, False),
+}
+
+
+def child(name: str, *args) -> dict:
+    """Run ``bench.measure.<name>(*args)`` in a fresh Python process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.measure", name, json.dumps(list(args))],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    marker = "@@RESULT@@"
+    if proc.returncode != 0 or marker not in proc.stdout:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1] if (proc.stderr or proc.stdout).strip() else f"exit {proc.returncode}"}
+    return json.loads(proc.stdout.rsplit(marker, 1)[1])
+
+
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem_kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        ram = f"{mem_kb / 1024 / 1024:.1f} GB"
+    except (OSError, StopIteration):
+        ram = "unknown"
+    versions = {}
+    for package in ("pyoxigraph", "rdflib", "pyshacl", "reasonable", "oxigraph", "peacekg"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "ram": ram, "python": platform.python_version(),
+        "os": platform.platform(), "versions": versions,
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(scales: list[str], quick: bool) -> dict:
+    results: dict = {"machine": machine(), "quick": quick, "scales": {}}
+    for label in scales:
+        started = time.perf_counter()
+        path = str(dataset(label))
+        rdflib_timeout, with_rl, with_pyshacl = PLAN[label]
+        log(f"[{label}] data {path}")
+        r: dict = {}
+        r["load_bare"] = child("load_bare", path)
+        r["load_peacekg"] = child("load_peacekg", path)
+        log(f"[{label}] load done")
+        r["queries"] = child("queries", path, rdflib_timeout, 0.5 if quick else 1.0)
+        log(f"[{label}] queries done")
+        if with_rl:
+            r["closure_sparql"] = child("closure", path, "sparql")
+            r["closure_rl"] = child("closure", path, "rl")
+        r["shacl_sparql"] = child("shacl", path, "sparql")
+        if with_pyshacl:
+            r["shacl_pyshacl"] = child("shacl", path, "pyshacl")
+            r["shacl_injected_sparql"] = child("shacl", path, "sparql", True)
+            r["shacl_injected_pyshacl"] = child("shacl", path, "pyshacl", True)
+        r["seconds"] = time.perf_counter() - started
+        log(f"[{label}] done in {r['seconds']:.0f} s")
+        results["scales"][label] = r
+    from .processes import cold_start, server
+
+    results["cold"] = cold_start(5 if quick else 10)
+    log("cold start done")
+    try:
+        results["server"] = server(60 if quick else 400)
+    except Exception as exc:  # a server that fails to start is reported, not fatal
+        results["server"] = {"error": str(exc)}
+    log("server done")
+    return results
+
+
+# -- the report -----------------------------------------------------------------
+
+
+def ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds * 1000:.2f}" if seconds < 0.1 else f"{seconds * 1000:.0f}"
+
+
+def s(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.2f}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def err(d: dict) -> str | None:
+    return d.get("error") if isinstance(d, dict) else None
+
+
+def report(results: dict) -> str:
+    m = results["machine"]
+    scales = results["scales"]
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `python -m bench` (`make bench`; `make bench-quick` runs 10k only). Synthetic data from "
+        "`bench/generate.py` (seeded; follows the ontology and conforms to the shapes), in the proportions of the "
+        "curated graph. Every time below is reported only after the engines compared returned the same answers.",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM; Python {m['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+        + f"; {m['os']}; {m['date']}." + (" **Quick mode.**" if results["quick"] else ""),
+        "",
+        "## Loading N-Triples",
+        "",
+        "`peacekg.loading.load_files` (ontology + data, no reasoning or validation) beside pyoxigraph's own "
+        "`Store.bulk_load` of the same file; peak memory is the max RSS of a child process doing only that.",
+        "",
+    ]
+    rows = []
+    for label, r in scales.items():
+        bare, pk = r["load_bare"], r["load_peacekg"]
+        if err(bare) or err(pk):
+            rows.append([label, err(bare) or "", err(pk) or "", "", "", ""])
+            continue
+        rows.append([
+            label, f"{bare['triples']:,}", f"{s(bare['seconds'])} s / {bare['rss_mb']:.0f} MB",
+            f"{s(pk['seconds'])} s / {pk['rss_mb']:.0f} MB", f"{pk['seconds'] / bare['seconds']:.2f}x",
+            f"{bare['triples'] / bare['seconds'] / 1000:.0f}k/s",
+        ])
+    out += [table(["scale", "data triples", "pyoxigraph bulk_load", "peacekg load", "peacekg / pyoxigraph", "rate"], rows), ""]
+
+    out += ["## Stored queries", "",
+            "Median latency in ms of each stored query through `KnowledgeGraph.query` (parameters parsed and bound, "
+            "rows materialised), the same text on the bare `pyoxigraph.Store` (rows materialised), and on an rdflib "
+            "`Graph` of the same triples (query prepared once). The graph holds the ontology, the data and the OWL RL "
+            "closure. `>T` means rdflib did not finish within T s (the ratio is then a lower bound).", ""]
+    for label, r in scales.items():
+        q = r["queries"]
+        if err(q):
+            out += [f"### {label}: failed: {err(q)}", ""]
+            continue
+        out += [f"### {label} ({q['triples']:,} triples with ontology and closure; load + closure {s(q['load_seconds'])} s, peak {q['rss_mb']:.0f} MB)", ""]
+        rows = []
+        worst = 0.0
+        rd_ratios = []
+        for name, x in q["queries"].items():
+            ratio = x["peacekg"] / x["bare"] if x["bare"] else 0
+            worst = max(worst, ratio)
+            if not x["same_bare"]:
+                rows.append([name, str(x["rows"]), "differs", "differs", "", "", ""])
+                continue
+            rd, rd_cell, rd_ratio = x.get("rdflib"), "not run", ""
+            if "rdflib_error" in x:
+                rd_cell = "rdflib error: " + x["rdflib_error"].split(":")[0]
+            elif "rdflib_timeout" in x:
+                rd_cell = f">{x['rdflib_timeout']:.0f} s"
+                rd_ratio = f">{x['rdflib_timeout'] / x['peacekg']:.0f}x"
+                rd_ratios.append(x["rdflib_timeout"] / x["peacekg"])
+            elif rd is not None:
+                if x.get("same_rdflib"):
+                    rd_cell, rd_ratio = ms(rd), f"{rd / x['peacekg']:.0f}x"
+                    rd_ratios.append(rd / x["peacekg"])
+                else:
+                    rd_cell = "differs"
+            rows.append([name, str(x["rows"]), ms(x["peacekg"]), ms(x["bare"]), f"{ratio:.2f}", rd_cell, rd_ratio])
+        out += [table(["query", "rows", "peacekg ms", "pyoxigraph ms", "peacekg / pyoxigraph", "rdflib ms", "rdflib / peacekg"], rows), ""]
+        summary = f"Worst peacekg / pyoxigraph ratio: {worst:.2f}."
+        if rd_ratios:
+            import statistics
+
+            summary += f" rdflib / peacekg: median {statistics.median(rd_ratios):.0f}x, lowest {min(rd_ratios):.0f}x."
+        if "rdflib" in q:
+            summary += f" rdflib graph built in {s(q['rdflib']['load_seconds'])} s."
+        out += [summary, ""]
+
+    out += ["## OWL RL closure", "",
+            "`sparql`: `peacekg.loading.sparql_closure` (schema closed by `reasonable`, instance rules as SPARQL updates "
+            "on the store, semi-naive rounds); `reasonable`: the build's `peacekg.reason.rl_closure`. \"same\": exactly "
+            "the same inferred triples (digest of the sorted set). From 1M the sparql figure comes from the query "
+            "run, whose peak memory also holds the queries' working set; reasonable is not run there (2.5 GB at 100k "
+            "already, growing faster than the data).", ""]
+    rows = []
+    for label, r in scales.items():
+        sp, rl = r.get("closure_sparql"), r.get("closure_rl")
+        if sp is None:  # from the query child: load + closure, before any query
+            q = r["queries"]
+            if err(q):
+                continue
+            sp = {"seconds": q["timings"]["reason"], "rss_mb": q["rss_mb_oxigraph"], "inferred": q["inferred"][INFERRED]}
+        cell_sp = err(sp) or f"{s(sp['seconds'])} s / {sp['rss_mb']:.0f} MB"
+        cell_rl = "not run (memory)" if rl is None else (err(rl) or f"{s(rl['seconds'])} s / {rl['rss_mb']:.0f} MB")
+        same = "" if rl is None or err(rl) or err(sp) else ("same" if rl["digest"] == sp["digest"] else "DIFFERENT")
+        rows.append([label, "" if err(sp) else f"{sp['inferred']:,}", cell_sp, cell_rl, same])
+    out += [table(["scale", "inferred triples", "sparql closure", "reasonable", "answers"], rows), ""]
+
+    out += ["## SHACL validation", "",
+            "`sparql`: `peacekg.shacl_sparql` on the Oxigraph store; `pySHACL`: the reference engine of "
+            "`peacekg.validate` on rdflib graphs. Time of validation alone (the store or graphs already built); "
+            "memory is the child's peak.", ""]
+    rows = []
+    for label, r in scales.items():
+        sp, py = r["shacl_sparql"], r.get("shacl_pyshacl")
+        cell_py = "not run" if py is None else (err(py) or f"{s(py['seconds'])} s / {py['rss_mb']:.0f} MB")
+        rows.append([label, err(sp) or f"{s(sp['seconds'])} s / {sp['rss_mb']:.0f} MB", "" if err(sp) else str(sp["violations"]), cell_py])
+    out += [table(["scale", "sparql", "violations", "pySHACL"], rows), ""]
+    for label, r in scales.items():
+        a, b = r.get("shacl_injected_sparql"), r.get("shacl_injected_pyshacl")
+        if a and b and not err(a) and not err(b):
+            verdict = "the same" if a["digest"] == b["digest"] else "DIFFERENT"
+            out += [f"With {len(__import__('bench.errors', fromlist=['INJECTIONS']).INJECTIONS)} injected errors at {label}: "
+                    f"sparql found {a['violations']} violations in {s(a['seconds'])} s, pySHACL {b['violations']} in "
+                    f"{s(b['seconds'])} s: {verdict} violations (focus, path, value, message, shape, component), covering "
+                    + ", ".join(c.removesuffix("ConstraintComponent") for c in a["components"]) + ".", ""]
+
+    cold = results.get("cold", {})
+    out += ["## Cold start", ""]
+    if cold:
+        names = [k for k in cold if k != "tool"]
+        out += [table(["command", "wall time"], [[f"`{n}`", f"{ms(cold[n])} ms"] for n in names]), "",
+                f"Difference: {ms(cold[names[0]] - cold[names[1]])} ms ({cold['tool']}; curated graph, build cache warm).", ""]
+
+    out += ["## Server", ""]
+    srv = results.get("server")
+    if srv is None:
+        out += ["Skipped: `peacekg serve` is not available.", ""]
+    elif "error" in srv:
+        out += [f"Failed: {srv['error']}", ""]
+    else:
+        out += ["Curated graph; `peacekg serve` beside `oxigraph serve-read-only --union-default-graph` on the same "
+                "quads, the same keep-alive Python client on loopback, JSON results.", ""]
+        rows = []
+        for label, x in srv.items():
+            for key, v in x.items():
+                if isinstance(v, dict):
+                    rows.append([label if x["same"] else f"{label} (answers differ)", key, f"{v['rps']:.0f}", f"{v['p50_ms']:.2f}", f"{v['p95_ms']:.2f}", str(v["errors"])])
+        out += [table(["request", "server, concurrency", "req/s", "p50 ms", "p95 ms", "errors"], rows), ""]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k only and a small server section (under 2 minutes)")
+    parser.add_argument("--scales", help="comma-separated scales, e.g. 10k,100k (default: all, or 10k with --quick)")
+    parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC.relative_to(ROOT)}")
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    args = parser.parse_args(argv)
+    scales = args.scales.split(",") if args.scales else (["10k"] if args.quick else list(SCALES))
+    started = time.perf_counter()
+    results = run(scales, args.quick)
+    results["seconds"] = time.perf_counter() - started
+    text = report(results) + f"\nWhole run: {results['seconds']:.0f} s.\n"
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    if not args.no_write:
+        DOC.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

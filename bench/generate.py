@@ -1,0 +1,476 @@
+"""A seeded, reproducible generator of synthetic peacekg data.
+
+The data follows ``ontology/peacekg.ttl`` and conforms to ``ontology/shapes.ttl``,
+uses the IRI and literal conventions of ``docs/data-conventions.md``, and keeps
+the proportions of the curated graph: most triples describe Security Council
+resolutions (an operation is established, then renewed many times), then
+operations, milestones, assessments, events; norms, actors and states stay few.
+
+The first entities reuse real slugs (``unmil``, ``miponuh``, ``lbr``,
+``protection-of-civilians``, ``responsibility-to-protect``) so that every stored
+query's default parameters find something at every scale.
+
+Run ``python -m bench.generate 100000`` to write ``bench/data/synthetic-100k.nt``.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+#: Scales the benchmark runs at (target number of data triples).
+SCALES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
+#: Where generated files go (git-ignored).
+DATA_DIR = Path(__file__).resolve().parent / "data"
+#: Bump when the output for the same seed and size changes.
+GENERATOR_VERSION = "1"
+SEED = 20240611
+
+ID = "https://w3id.org/peacekg/id/"
+PKO = "https://w3id.org/peacekg/ontology#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+DEFINITION = "<http://www.w3.org/2004/02/skos/core#definition>"
+ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+IN_SCHEME = "<http://www.w3.org/2004/02/skos/core#inScheme>"
+TOP_CONCEPT_OF = "<http://www.w3.org/2004/02/skos/core#topConceptOf>"
+HAS_TOP_CONCEPT = "<http://www.w3.org/2004/02/skos/core#hasTopConcept>"
+CONCEPT_SCHEME = "<http://www.w3.org/2004/02/skos/core#ConceptScheme>"
+SOURCE = "<http://purl.org/dc/terms/source>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SCHEME = f"<{ID}scheme/norms>"
+
+#: A few real host states first (code, alpha-2, English name); the rest are synthetic.
+REAL_STATES = [
+    ("LBR", "LR", "Liberia"), ("HTI", "HT", "Haiti"), ("COD", "CD", "Democratic Republic of the Congo"),
+    ("BIH", "BA", "Bosnia and Herzegovina"), ("SSD", "SS", "South Sudan"), ("MLI", "ML", "Mali"),
+    ("CAF", "CF", "Central African Republic"), ("LBN", "LB", "Lebanon"), ("CYP", "CY", "Cyprus"),
+    ("SDN", "SD", "Sudan"), ("SOM", "SO", "Somalia"), ("RWA", "RW", "Rwanda"), ("SLE", "SL", "Sierra Leone"),
+    ("CIV", "CI", "Côte d'Ivoire".replace("ô", "o")), ("TLS", "TL", "Timor-Leste"), ("KHM", "KH", "Cambodia"),
+]
+REAL_NORMS = [
+    ("protection-of-civilians", "protection of civilians", "protection"),
+    ("responsibility-to-protect", "responsibility to protect", "protection"),
+    ("consent", "consent of the parties", "core-principles"),
+    ("impartiality", "impartiality", "core-principles"),
+    ("non-use-of-force", "non-use of force except in self-defence", "core-principles"),
+    ("state-sovereignty", "state sovereignty", "international-order"),
+    ("human-rights", "international human rights law", "legal-framework"),
+    ("zero-tolerance-sea", "zero tolerance of sexual exploitation and abuse", "conduct"),
+    ("women-peace-security", "women, peace and security", "partnership"),
+    ("regional-partnership", "regional partnership", "partnership"),
+]
+CATEGORIES = ["core-principles", "international-order", "protection", "legal-framework", "conduct", "partnership"]
+KINDS = [
+    "ObserverMission", "TraditionalPeacekeeping", "MultidimensionalPeacekeeping", "StabilisationOperation",
+    "HybridOperation", "TransitionalAdministration", "PeaceEnforcement", "PreventiveDeployment", "PoliceMission",
+]
+MILESTONE_TYPES = ["Emergence", "Codification", "Cascade", "Operationalisation", "Reaffirmation", "Contestation", "Breach", "Reform"]
+VERDICTS = ["Success", "Mixed", "Failure"]
+MODALITIES = ["Obligation", "Permission", "Prohibition"]
+
+
+def iri(kind: str, slug: str) -> str:
+    return f"<{ID}{kind}/{slug}>"
+
+
+def pko(name: str) -> str:
+    return f"<{PKO}{name}>"
+
+
+def en(text: str) -> str:
+    return f'"{text}"@en'
+
+
+def plain(text: str) -> str:
+    return f'"{text}"'
+
+
+def dt(day: date) -> str:
+    return f'"{day.isoformat()}T00:00:00"^^<{XSD}dateTime>'
+
+
+def integer(n: int) -> str:
+    return f'"{n}"^^<{XSD}integer>'
+
+
+TRUE = f'"true"^^<{XSD}boolean>'
+FALSE = f'"false"^^<{XSD}boolean>'
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Parameters for the stored queries that hit the generated data."""
+
+    mission: str = "unmil"
+    chain_mission: str = "miponuh"
+    norm: str = "protection-of-civilians"
+    timeline_norm: str = "responsibility-to-protect"
+    country: str = "LBR"
+    date: str = "1995-07-11"
+    text: str = "Liberia"
+
+    def params(self) -> dict[str, dict[str, str]]:
+        """Parameters per stored query (queries without parameters are absent)."""
+        return {
+            "mission": {"mission": self.mission},
+            "mission-chain": {"mission": self.chain_mission},
+            "missions-active-on": {"date": self.date},
+            "missions-in-country": {"country": self.country},
+            "norm-instruments": {"norm": self.norm},
+            "norm-missions": {"norm": self.norm},
+            "norm-timeline": {"norm": self.timeline_norm},
+            "search": {"text": self.text},
+        }
+
+
+class Generator:
+    """Writes N-Triples lines for a graph of about ``target`` triples."""
+
+    def __init__(self, target: int, seed: int = SEED):
+        self.target = target
+        self.rng = random.Random(f"{seed}/{target}")
+        self.count = 0
+        self.states: list[tuple[str, str]] = []  # (slug, name)
+        self.norms: list[str] = []
+        self.regional: list[str] = []
+        self.challenges: list[str] = []
+        self.missions: list[str] = []
+        self.resolutions_per_year: dict[int, int] = {}
+        self.ga_counter = itertools.count(1)
+        self.report_counter = itertools.count(1)
+
+    # -- helpers ----------------------------------------------------------
+
+    def t(self, s: str, p: str, o: str) -> str:
+        self.count += 1
+        return f"{s} {p} {o} .\n"
+
+    def random_date(self, first: int, last: int) -> date:
+        start = date(first, 1, 1)
+        return start + timedelta(days=self.rng.randrange((date(last, 12, 31) - start).days + 1))
+
+    # -- the fixed skeleton ---------------------------------------------
+
+    def skeleton(self) -> Iterator[str]:
+        t = self.t
+        un, unsc, unga, unsg = (iri("actor", a) for a in ("un", "unsc", "unga", "unsg"))
+        yield t(un, RDF_TYPE, pko("InternationalOrganization"))
+        yield t(un, LABEL, en("United Nations"))
+        yield t(un, pko("acronym"), plain("UN"))
+        for actor, name, acronym in ((unsc, "Security Council", "UNSC"), (unga, "General Assembly", "UNGA"), (unsg, "Secretary-General", "UNSG")):
+            yield t(actor, RDF_TYPE, pko("Organ"))
+            yield t(actor, LABEL, en(f"United Nations {name}"))
+            yield t(actor, pko("acronym"), plain(acronym))
+            yield t(actor, "<http://www.w3.org/ns/org#unitOf>", un)
+        for n in range(8 + self.target // 250_000):
+            slug = f"ro-{n + 1}"
+            actor = iri("actor", slug)
+            self.regional.append(actor)
+            yield t(actor, RDF_TYPE, pko("RegionalOrganization"))
+            yield t(actor, LABEL, en(f"Regional Organisation {n + 1}"))
+            yield t(actor, pko("acronym"), plain(f"RO-{n + 1}"))
+        # States: real host states first, then synthetic codes.
+        codes = {code for code, _, _ in REAL_STATES}
+        synthetic = ("Q" + "".join(p) for p in itertools.product(string.ascii_uppercase, repeat=2))
+        states = list(REAL_STATES)
+        while len(states) < 250:
+            code = next(synthetic)
+            if code not in codes:
+                states.append((code, None, f"Synthetic State {code}"))
+        for code, alpha2, name in states:
+            state = iri("state", code.lower())
+            self.states.append((state, name))
+            yield t(state, RDF_TYPE, pko("State"))
+            yield t(state, LABEL, en(name))
+            yield t(state, pko("iso3166Alpha3"), plain(code))
+            if alpha2:
+                yield t(state, pko("iso3166Alpha2"), plain(alpha2))
+        # The Charter and Chapter VII, which Chapter VII resolutions invoke.
+        charter, chapter = iri("instrument", "un-charter"), iri("instrument", "un-charter-chapter-vii")
+        yield t(charter, RDF_TYPE, pko("Charter"))
+        yield t(charter, LABEL, en("Charter of the United Nations"))
+        yield t(charter, pko("issuedBy"), un)
+        yield t(charter, pko("adoptionDate"), dt(date(1945, 6, 26)))
+        yield t(charter, SOURCE, plain("Charter of the United Nations (1945)"))
+        yield t(chapter, RDF_TYPE, pko("CharterChapter"))
+        yield t(chapter, LABEL, en("Charter of the United Nations, Chapter VII"))
+        yield t(chapter, pko("issuedBy"), un)
+        yield t(chapter, pko("partOfInstrument"), charter)
+        yield t(chapter, pko("articleNumber"), plain("VII"))
+        yield t(chapter, SOURCE, plain("Charter of the United Nations (1945), Chapter VII"))
+        # The norm taxonomy.
+        yield t(SCHEME, RDF_TYPE, CONCEPT_SCHEME)
+        yield t(SCHEME, LABEL, en("peacekeeping norm taxonomy"))
+        for category in CATEGORIES:
+            node = iri("norm", category)
+            yield t(node, RDF_TYPE, pko("NormCategory"))
+            yield t(node, IN_SCHEME, SCHEME)
+            yield t(node, TOP_CONCEPT_OF, SCHEME)
+            yield t(SCHEME, HAS_TOP_CONCEPT, node)
+            yield t(node, LABEL, en(f"{category.replace('-', ' ')} norms"))
+            yield t(node, DEFINITION, en(f"A heading of the taxonomy grouping the {category.replace('-', ' ')} norms."))
+        norms = list(REAL_NORMS)
+        for n in range(2 + self.target // 50_000):
+            norms.append((f"norm-{n + 1}", f"synthetic norm {n + 1}", self.rng.choice(CATEGORIES)))
+        for index, (slug, label, category) in enumerate(norms):
+            yield from self.norm(index, slug, label, category, un, unga)
+        for n in range(6 + self.target // 500_000):
+            challenge = iri("challenge", f"challenge-{n + 1}")
+            self.challenges.append(challenge)
+            yield t(challenge, RDF_TYPE, pko("Challenge"))
+            yield t(challenge, LABEL, en(f"challenge {n + 1}"))
+            yield t(challenge, DEFINITION, en(f"A recurring obstacle number {n + 1} to upholding peacekeeping norms."))
+            for norm in self.rng.sample(self.norms, 2):
+                yield t(challenge, pko("challengesNorm"), norm)
+        for n in range(3):
+            concept = iri("concept", f"concept-{n + 1}")
+            yield t(concept, RDF_TYPE, pko("Concept"))
+            yield t(concept, LABEL, en(f"peacekeeping concept {n + 1}"))
+            yield t(concept, DEFINITION, en(f"A notion used in describing peacekeeping, number {n + 1}."))
+
+    def norm(self, index: int, slug: str, label: str, category: str, un: str, unga: str) -> Iterator[str]:
+        t, rng = self.t, self.rng
+        node = iri("norm", slug)
+        kind = "CorePrinciple" if category == "core-principles" else rng.choice(["Norm", "Norm", "Principle"])
+        yield t(node, RDF_TYPE, pko(kind))
+        yield t(node, IN_SCHEME, SCHEME)
+        yield t(node, pko("broaderNorm"), iri("norm", category))
+        yield t(node, LABEL, en(label))
+        yield t(node, ALT_LABEL, en(label.split()[0]))
+        yield t(node, DEFINITION, en(f"The standard of appropriate behaviour known as {label}, as peace operations apply it."))
+        if self.norms and rng.random() < 0.3:
+            yield t(node, pko("inTensionWith"), rng.choice(self.norms))
+        if self.norms and rng.random() < 0.3:
+            yield t(node, pko("refines"), rng.choice(self.norms))
+        # The declaration that codifies it (every norm has an instrument).
+        declaration = iri("instrument", f"declaration-{slug}")
+        year = 1950 + index % 70
+        yield t(declaration, RDF_TYPE, pko("Declaration"))
+        yield t(declaration, LABEL, en(f"Declaration on {label}"))
+        yield t(declaration, pko("issuedBy"), unga)
+        yield t(declaration, pko("adoptionDate"), dt(self.random_date(year, year)))
+        yield t(declaration, pko("codifies"), node)
+        yield t(declaration, SOURCE, plain(f"Declaration on {label} ({year})"))
+        # Its deontic content.
+        deontic = iri("deontic", f"{slug}-duty")
+        yield t(node, pko("hasDeonticContent"), deontic)
+        yield t(deontic, RDF_TYPE, pko("DeonticStatement"))
+        yield t(deontic, pko("modality"), pko(rng.choice(MODALITIES)))
+        yield t(deontic, pko("binds"), un)
+        yield t(deontic, pko("prescribedConduct"), plain(f"act in keeping with {label}"))
+        # Who adopts and contests it.
+        yield t(un, pko("adoptsNorm"), node)
+        for actor in rng.sample(self.regional, 2):
+            yield t(actor, pko("appliesNorm"), node)
+        if rng.random() < 0.4:
+            yield t(rng.choice(self.states)[0], pko("contestsNorm"), node)
+        self.norms.append(node)
+
+    # -- resolutions ------------------------------------------------------
+
+    def sc_resolution(self, year: int, norm: str | None = None, chapter_vii: bool = False) -> tuple[str, str, list[str]]:
+        """A Security Council resolution adopted in ``year`` (or the next year
+        with a free number): its node, symbol and lines."""
+        while self.resolutions_per_year.get(year, 0) >= 9999:
+            year += 1
+        number = self.resolutions_per_year[year] = self.resolutions_per_year.get(year, 0) + 1
+        symbol = f"S/RES/{number} ({year})"
+        node = iri("instrument", f"s-res-{number}-{year}")
+        t = self.t
+        lines = [
+            t(node, RDF_TYPE, pko("SecurityCouncilResolution")),
+            t(node, LABEL, en(f"Security Council resolution {number} ({year})")),
+            t(node, pko("documentSymbol"), plain(symbol)),
+            t(node, pko("resolutionNumber"), integer(number)),
+            t(node, pko("adoptionDate"), dt(self.random_date(year, year))),
+            t(node, pko("issuedBy"), iri("actor", "unsc")),
+            t(node, SOURCE, plain(symbol)),
+        ]
+        if norm:
+            lines.append(t(node, pko(self.rng.choice(["affirms", "develops", "develops"])), norm))
+        if chapter_vii:
+            lines.append(t(node, pko("invokes"), iri("instrument", "un-charter-chapter-vii")))
+        return node, symbol, lines
+
+    # -- one operation and everything around it ---------------------------
+
+    def operation(self, index: int) -> Iterator[str]:
+        t, rng = self.t, self.rng
+        if index == 0:
+            acronym, state_index = "UNMIL", 0
+        elif index == 1:
+            acronym, state_index = "MIPONUH", 1
+        else:
+            acronym, state_index = f"UNSM-{index}", rng.randrange(len(self.states))
+        slug = acronym.lower()
+        mission = iri("mission", slug)
+        host, host_name = self.states[state_index]
+        roll = rng.random()
+        kind = "UNPeacekeepingOperation" if index < 2 or roll < 0.8 else ("RegionalPeaceOperation" if roll < 0.92 else "MultinationalForce")
+        start = self.random_date(1948, 2023)
+        ongoing = rng.random() < 0.15
+        end = None if ongoing else min(start + timedelta(days=rng.randrange(180, 15 * 365)), date(2025, 12, 31))
+        last_year = (end or date(2025, 12, 31)).year
+        chapter_vii = rng.random() < 0.4
+        poc = rng.random() < 0.3
+        norm = rng.choice(self.norms)
+
+        if kind == "UNPeacekeepingOperation" and rng.random() < 0.05:
+            session = max(1, start.year - 1945)
+            n = next(self.ga_counter)
+            symbol = f"A/RES/{session}/{n}"
+            founding = iri("instrument", f"a-res-{session}-{n}")
+            yield t(founding, RDF_TYPE, pko("GeneralAssemblyResolution"))
+            yield t(founding, LABEL, en(f"General Assembly resolution {session}/{n}"))
+            yield t(founding, pko("documentSymbol"), plain(symbol))
+            yield t(founding, pko("adoptionDate"), dt(start))
+            yield t(founding, pko("issuedBy"), iri("actor", "unga"))
+            yield t(founding, SOURCE, plain(symbol))
+            authorising, auth_symbol, lines = self.sc_resolution(start.year, norm, chapter_vii)
+            yield from lines
+        else:
+            founding, symbol, lines = self.sc_resolution(start.year, norm, chapter_vii)
+            yield from lines
+            authorising, auth_symbol = founding, symbol
+        renewals = []
+        for _ in range(rng.randrange(2, 9)):
+            node, _, lines = self.sc_resolution(rng.randint(start.year, last_year), rng.choice(self.norms), chapter_vii)
+            renewals.append(node)
+            yield from lines
+
+        yield t(mission, RDF_TYPE, pko(kind))
+        if kind == "UNPeacekeepingOperation":
+            yield t(mission, LABEL, en(f"United Nations Synthetic Mission {index} in {host_name}"))
+            yield t(mission, pko("leadOrganization"), iri("actor", "un"))
+            yield t(mission, pko("establishedBy"), founding)
+        else:
+            lead = rng.choice(self.regional)
+            yield t(mission, LABEL, en(f"{'Regional' if kind == 'RegionalPeaceOperation' else 'Multinational'} Synthetic Mission {index} in {host_name}"))
+            yield t(mission, pko("leadOrganization"), lead)
+            yield t(mission, pko("authorizedBy"), authorising)
+            if rng.random() < 0.5:
+                decision = iri("instrument", f"decision-{slug}")
+                yield t(decision, RDF_TYPE, pko("RegionalDecision"))
+                yield t(decision, LABEL, en(f"Decision establishing {acronym}"))
+                yield t(decision, pko("issuedBy"), lead)
+                yield t(decision, pko("adoptionDate"), dt(start))
+                yield t(decision, SOURCE, plain(f"Decision establishing {acronym} ({start.year})"))
+                yield t(mission, pko("establishedBy"), decision)
+        yield t(mission, pko("acronym"), plain(acronym))
+        for kind_name in rng.sample(KINDS, rng.choice([1, 1, 2])):
+            yield t(mission, pko("operationKind"), pko(kind_name))
+        yield t(mission, pko("hostCountry"), host)
+        if rng.random() < 0.1:
+            other = rng.choice(self.states)[0]
+            if other != host:
+                yield t(mission, pko("hostCountry"), other)
+        yield t(mission, pko("startDate"), dt(start))
+        if ongoing:
+            yield t(mission, pko("ongoing"), TRUE)
+        else:
+            yield t(mission, pko("endDate"), dt(end))
+        if chapter_vii:
+            yield t(mission, pko("chapterVII"), TRUE)
+            yield t(mission, pko("chapterVIIAuthorizedBy"), authorising)
+        elif rng.random() < 0.5:
+            yield t(mission, pko("chapterVII"), FALSE)
+        if poc:
+            yield t(mission, pko("pocMandate"), TRUE)
+            yield t(mission, pko("firstPoCMandate"), rng.choice(renewals))
+        elif rng.random() < 0.5:
+            yield t(mission, pko("pocMandate"), FALSE)
+        if index == 1 or (self.missions and rng.random() < 0.15):
+            yield t(mission, pko("predecessor"), self.missions[-1] if index == 1 else rng.choice(self.missions))
+        yield t(mission, SOURCE, plain(symbol))
+        self.missions.append(mission)
+
+        if rng.random() < 0.5:
+            assessment = iri("assessment", f"{slug}-review")
+            yield t(assessment, RDF_TYPE, pko("Assessment"))
+            yield t(assessment, LABEL, en(f"Review of {acronym}"))
+            yield t(assessment, pko("assesses"), mission)
+            yield t(assessment, pko("verdict"), pko(rng.choice(VERDICTS)))
+            yield t(assessment, pko("rationale"), plain(f"The operation {acronym} met part of its mandate in {host_name}; the review weighs its record against the norms it was meant to uphold."))
+            for upheld in rng.sample(self.norms, rng.choice([1, 1, 2])):
+                yield t(assessment, pko("normUpheld"), upheld)
+            if rng.random() < 0.5:
+                yield t(assessment, pko("normBreached"), norm)
+            if rng.random() < 0.3:
+                yield t(assessment, pko("facesChallenge"), rng.choice(self.challenges))
+            yield t(assessment, pko("basedOn"), authorising)
+            yield t(assessment, SOURCE, plain(f"Independent review of {acronym} ({last_year})"))
+
+        event = None
+        if rng.random() < 0.1:
+            event = iri("event", f"{slug}-crisis")
+            day = self.random_date(start.year, last_year)
+            yield t(event, RDF_TYPE, pko("Event"))
+            yield t(event, LABEL, en(f"Crisis during {acronym}"))
+            yield t(event, pko("date"), dt(day))
+            yield t(event, pko("country"), host)
+            yield t(event, SOURCE, plain(f"Report on the crisis during {acronym}"))
+        for n in range(rng.choice([1, 1, 2, 2, 3])):
+            evidence = event if event is not None and n == 0 else rng.choice(renewals)
+            milestone_norm = self.norms[1] if index % 40 == 0 else rng.choice(self.norms)
+            milestone = iri("milestone", f"{milestone_norm[len(ID) + 6:-1]}-{start.year}-{slug}-{n + 1}")
+            yield t(milestone, RDF_TYPE, pko("Milestone"))
+            yield t(milestone, LABEL, en(f"Milestone {n + 1} of {acronym} for {milestone_norm[len(ID) + 6:-1].replace('-', ' ')}"))
+            yield t(milestone, pko("milestoneOf"), milestone_norm)
+            yield t(milestone, pko("milestoneType"), pko(rng.choice(MILESTONE_TYPES)))
+            yield t(milestone, pko("date"), dt(start))
+            yield t(milestone, pko("evidencedBy"), evidence)
+            yield t(milestone, SOURCE, plain(f"{acronym} milestone {n + 1}"))
+
+    def lines(self) -> Iterator[str]:
+        yield from self.skeleton()
+        for index in itertools.count():
+            if self.count >= self.target:
+                return
+            yield from self.operation(index)
+
+
+def generate(target: int, path: Path, seed: int = SEED) -> int:
+    """Write about ``target`` triples (never fewer) to ``path``; return the count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    generator = Generator(target, seed)
+    scratch = path.with_suffix(".tmp")
+    with scratch.open("w", encoding="utf-8", buffering=1 << 20) as out:
+        batch: list[str] = []
+        for line in generator.lines():
+            batch.append(line)
+            if len(batch) >= 50_000:
+                out.write("".join(batch))
+                batch.clear()
+        out.write("".join(batch))
+    scratch.replace(path)
+    return generator.count
+
+
+def dataset(label: str, target: int | None = None, seed: int = SEED, folder: Path = DATA_DIR) -> Path:
+    """The N-Triples file for a scale, generated once and reused (the file name
+    carries the size, seed and generator version)."""
+    target = target or SCALES[label]
+    path = folder / f"synthetic-{label}-s{seed}-v{GENERATOR_VERSION}.nt"
+    if not path.is_file():
+        generate(target, path, seed)
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("triples", type=int)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    out = args.out or DATA_DIR / f"synthetic-{args.triples}.nt"
+    print(f"{generate(args.triples, out, args.seed)} triples written to {out}")
+
+
+if __name__ == "__main__":
+    main()
