@@ -125,6 +125,9 @@ def test_validate_formats_and_exit_codes(kg):
     assert data["conforms"] is True and data["violations"] == []
     assert "sh:conforms true" in run("validate", "--format", "turtle").stdout
     assert run("validate", "--format", "yaml").exit_code == 2
+    reference = run("validate", "--engine", "pyshacl")
+    assert reference.exit_code == 0 and reference.stdout.startswith("Conforms:")
+    assert "unknown validation engine 'jena'" in run("validate", "--engine", "jena").output
 
 
 def test_nonconforming_data_exits_1_with_grouped_report(project_copy):
@@ -136,9 +139,10 @@ def test_nonconforming_data_exits_1_with_grouped_report(project_copy):
     )
     env = {"PEACEKG_PROJECT": str(project_copy)}
     assert run("build", env=env).exit_code == 1
-    result = run("validate", env=env)
-    assert result.exit_code == 1
-    assert "state:zzz\n  - [Violation] pko:iso3166Alpha3: a state needs exactly one ISO 3166-1 alpha-3 code" in result.stdout
+    for engine in ("build", "pyshacl"):
+        result = run("validate", "--engine", engine, env=env)
+        assert result.exit_code == 1
+        assert "state:zzz\n  - [Violation] pko:iso3166Alpha3: a state needs exactly one ISO 3166-1 alpha-3 code" in result.stdout
 
 
 def test_turtle_syntax_error_names_file_and_line_and_writes_nothing(project_copy):

@@ -130,8 +130,22 @@ class KnowledgeGraph:
 
     # -- checking -------------------------------------------------------
 
-    def validate(self) -> ValidationReport:
-        """The SHACL report of the data (from the build when it was cached)."""
+    def validate(self, engine: str = "build") -> ValidationReport:
+        """The SHACL report of the data. ``build``: the report made at build time
+        (shapes run as SPARQL on the store); ``pyshacl``: validate again with
+        pySHACL, the reference engine (slower, same violations)."""
+        if engine == "pyshacl":
+            from .sources import parse_file
+            from .validate import validate
+
+            store = self._local_store()
+            return validate(
+                store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)),
+                store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)),
+                parse_file(self.project.shapes_file),
+            )
+        if engine != "build":
+            raise ValueError(f"unknown validation engine {engine!r}; use 'build' or 'pyshacl'")
         if self._report is None:
             if self._cached is None:
                 raise RuntimeError("validation needs a local build (KnowledgeGraph.load)")

@@ -14,6 +14,7 @@ text), so a value cannot change the structure of the query.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -288,8 +289,9 @@ def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -
     return query[: index + 1] + block + query[index + 1 :]
 
 
+@lru_cache(maxsize=256)
 def _outer_where_brace(query: str) -> int:
-    """Offset of the ``{`` opening the first WHERE group, skipping comments, IRIs and strings."""
+    """(Cached per query text: stored queries are scanned once.) Offset of the ``{`` opening the first WHERE group, skipping comments, IRIs and strings."""
     i, n = 0, len(query)
     while i < n:
         c = query[i]

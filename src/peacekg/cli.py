@@ -46,11 +46,16 @@ def build(
 def validate(
     project: ProjectOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or turtle.")] = "text",
+    engine: Annotated[
+        str, typer.Option("--engine", help="build: the build's report (SHACL as SPARQL on the store); pyshacl: re-check with pySHACL.")
+    ] = "build",
 ) -> None:
     """Validate the data against the SHACL shapes (exit 0 conforms, 1 not, 2 error)."""
     if fmt not in ("text", "json", "turtle"):
         raise fail(f"unknown report format {fmt!r}; use text, json or turtle")
-    report = _graph(project).validate()
+    if engine not in ("build", "pyshacl"):
+        raise fail(f"unknown validation engine {engine!r}; use build or pyshacl")
+    report = _graph(project).validate(engine)
     if fmt == "json":
         typer.echo(json.dumps(report.to_dict(), indent=2))
     elif fmt == "turtle":
