@@ -48,7 +48,7 @@ def test_sparql_closure_infers_what_reasonable_infers(tiny: Path):
 
 
 def test_queries_agree_across_engines(tiny: Path):
-    result = measure.queries(str(tiny), 30.0, 0.01)
+    result = measure.queries(str(tiny), 3.0, 0.01)  # rdflib cut off at 3 s: its slow plans are not under test
     assert set(result["queries"]) >= set(Scenario().params())
     for name, x in result["queries"].items():
         assert x["same_bare"], name

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from .build import BuildInfo, CachedBuild, build_in_memory, cached_build
 from .catalog import Catalog, StoredQuery
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from .sources import Project, find_project
+from .sources import Project, as_project
 from .store import Backend, OxigraphBackend, RawResult, RemoteBackend
 from .validate import ValidationReport
 
@@ -86,7 +86,7 @@ class KnowledgeGraph:
     def load(cls, project: Project | Path | str | None = None, *, cache: bool = True, rebuild: bool = False) -> KnowledgeGraph:
         """Build (or reuse the cached build of) the project's graph on the
         embedded store. ``cache=False`` builds in memory and writes nothing."""
-        project = _project(project)
+        project = as_project(project)
         catalog = Catalog.from_folder(project.queries_dir)
         if not cache:
             store, info, report = build_in_memory(project)
@@ -97,7 +97,7 @@ class KnowledgeGraph:
     @classmethod
     def remote(cls, endpoint: str, project: Project | Path | str | None = None, **options) -> KnowledgeGraph:
         """Query a remote SPARQL endpoint that holds peacekg (see ``peacekg push``)."""
-        project = _project(project)
+        project = as_project(project)
         return cls(RemoteBackend(endpoint, **options), Catalog.from_folder(project.queries_dir), project=project)
 
     @property
@@ -173,9 +173,3 @@ class KnowledgeGraph:
         return self.backend.store
 
 
-def _project(project: Project | Path | str | None) -> Project:
-    if isinstance(project, Project):
-        return project
-    if project is None:
-        return find_project()
-    return Project(Path(project).resolve())

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import pyoxigraph as ox
 
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, RDF, RDFS
-from .sources import RDF_FORMATS, Project, SourceError, find_project, parse_file
+from .sources import RDF_FORMATS, Project, SourceError, as_project, parse_file
 
 if TYPE_CHECKING:
     from .api import KnowledgeGraph
@@ -56,7 +56,7 @@ def load_files(
     from .catalog import Catalog
     from .store import OxigraphBackend
 
-    project = _project(project)
+    project = as_project(project)
     paths = [Path(p) for p in paths]
     timings: dict[str, float] = {}
     started = clock = time.perf_counter()
@@ -355,12 +355,6 @@ def validate_store(store: ox.Store, project: Project, *, engine: Literal["sparql
     raise ValueError(f"unknown validation engine {engine!r}; use 'sparql' or 'pyshacl'")
 
 
-def _project(project: Project | Path | str | None) -> Project:
-    if isinstance(project, Project):
-        return project
-    if project is None:
-        return find_project()
-    return Project(Path(project).resolve())
 
 
 __all__: Sequence[str] = ("load_files", "bulk_load", "sparql_closure", "rl_closure_into", "validate_store")

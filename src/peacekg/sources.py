@@ -98,6 +98,15 @@ def find_project(start: Path | None = None) -> Project:
     raise SourceError(here, "no peacekg project found (no ontology/peacekg.ttl here or above); set PEACEKG_PROJECT")
 
 
+def as_project(project: Project | Path | str | None) -> Project:
+    """A Project from a folder, or the one found from the working directory."""
+    if isinstance(project, Project):
+        return project
+    if project is None:
+        return find_project()
+    return Project(Path(project).resolve())
+
+
 def parse_file(path: Path, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
     """Parse one RDF file into quads in ``graph``, or raise :class:`SourceError`."""
     fmt = RDF_FORMATS.get(path.suffix)
