@@ -337,7 +337,7 @@ class Generator:
         else:
             founding, symbol, lines = self.sc_resolution(start.year, norm, chapter_vii)
             yield from lines
-            authorising, auth_symbol = founding, symbol
+            authorising = founding
         renewals = []
         for _ in range(rng.randrange(2, 9)):
             node, _, lines = self.sc_resolution(rng.randint(start.year, last_year), rng.choice(self.norms), chapter_vii)

@@ -151,7 +151,7 @@ def test_cli_push_of_a_release_folder(server, released, graphs):
     result = runner.invoke(app, ["push", "--release", str(released.folder), "--endpoint", server + "/query", "--replace", "--graph", "data"])
     assert result.exit_code == 0, result.output
     assert "by graph store (replacing)" in result.stdout
-    assert f"https://w3id.org/peacekg/graph/data" in result.stdout
+    assert "https://w3id.org/peacekg/graph/data" in result.stdout
     assert counts(server + "/query")["https://w3id.org/peacekg/graph/data"] == len(graphs["https://w3id.org/peacekg/graph/data"])
     result = runner.invoke(app, ["push", "--release", str(released.folder), "--endpoint", server + "/query", "--graph", "nonsense"])
     assert result.exit_code == 2 and "has no graph nonsense" in result.output

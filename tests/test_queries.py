@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 QUERIES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
 
