@@ -271,7 +271,10 @@ def report(results: dict) -> str:
         out += [f"Failed: {srv['error']}", ""]
     else:
         out += ["Curated graph; `peacekg serve` beside `oxigraph serve-read-only --union-default-graph` on the same "
-                "quads, the same keep-alive Python client on loopback, JSON results.", ""]
+                "quads, the same keep-alive Python client on loopback, JSON results. `peacekg` is the server as it "
+                "runs by default, whose answer cache serves repeated identical requests; `peacekg, cache off` "
+                "(`--cache-mb 0`) runs every request in a worker process, which is what lets it stop a runaway "
+                "query, at the cost of the hop between processes.", ""]
         rows = []
         for label, x in srv.items():
             for key, v in x.items():

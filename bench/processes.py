@@ -156,20 +156,26 @@ def server(requests: int = 400) -> dict | None:
         dump.write_bytes(kg.backend.store.dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS))
         oxigraph = str(BIN / "oxigraph") if (BIN / "oxigraph").exists() else shutil.which("oxigraph")
         subprocess.run([oxigraph, "load", "--location", str(tmp / "db"), "--file", str(dump)], check=True, capture_output=True)
-        ox_port, pk_port = _free_port(), _free_port()
+        ox_port, pk_port, raw_port = _free_port(), _free_port(), _free_port()
         procs.append(subprocess.Popen([oxigraph, "serve-read-only", "--location", str(tmp / "db"), "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([_peacekg(), "serve", "--host", "127.0.0.1", "--port", str(pk_port)], cwd=ROOT,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        # peacekg as it is run (answer cache on) and with the cache off, so
+        # that every request runs the query in a worker as oxigraph does.
+        for port, extra in ((pk_port, []), (raw_port, ["--cache-mb", "0"])):
+            procs.append(subprocess.Popen([_peacekg(), "serve", "--host", "127.0.0.1", "--port", str(port), *extra], cwd=ROOT,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         _wait(ox_port, "/query?query=" + urllib.parse.quote("ASK {}"))
         _wait(pk_port, "/sparql?query=" + urllib.parse.quote("ASK {}"))
+        _wait(raw_port, "/sparql?query=" + urllib.parse.quote("ASK {}"))
         targets = {
             "stored query (missions-in-country LBR)": {
                 "peacekg": (pk_port, "/queries/missions-in-country?country=LBR"),
+                "peacekg, cache off": (raw_port, "/queries/missions-in-country?country=LBR"),
                 "oxigraph serve": (ox_port, "/query?query=" + urllib.parse.quote(lookup)),
             },
             "/sparql (label lookup)": {
                 "peacekg": (pk_port, "/sparql?query=" + urllib.parse.quote(sparql)),
+                "peacekg, cache off": (raw_port, "/sparql?query=" + urllib.parse.quote(sparql)),
                 "oxigraph serve": (ox_port, "/query?query=" + urllib.parse.quote(sparql)),
             },
         }

@@ -570,6 +570,45 @@ def test_pool_replaces_a_killed_worker(tmp_path):
         pool.close()
 
 
+def test_pool_answers_repeated_jobs_from_the_cache_but_never_errors(tmp_path):
+    from peacekg.server.pool import QueryPool, QueryTimeout
+
+    store = ox.Store(str(tmp_path / "store"))
+    store.extend(ox.Quad(ox.NamedNode(f"{ID}x/{i}"), ox.NamedNode(PKO + "n"), ox.Literal(str(i)), ox.NamedNode(DATA_GRAPH))
+                 for i in range(300))
+    store.flush()
+    del store
+    pool = QueryPool(str(tmp_path / "store"), 1, timeout=1, wait_limit=60, cache_bytes=1024 * 1024)
+    pool.start()
+    try:
+        job = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "result_format": "json", "graph_format": "turtle",
+               "max_results": 10}
+        first, second = pool.run(job), pool.run(job)
+        assert first == second and json_rows(json.loads(second.body)) == [{"n": "300"}]
+        assert (pool.stats["jobs"], pool.cache.hits) == (1, 1)
+        assert pool.run({**job, "result_format": "csv"}).body.splitlines() == [b"n", b"300"]  # another format is another job
+        runaway = {**job, "query": RUNAWAY.replace("?g ?h ?i }", "?g ?h ?i . ?j ?k ?l }")}
+        for _ in range(2):
+            with pytest.raises(QueryTimeout):
+                pool.run(runaway)
+        assert pool.stats["timeouts"] == 2
+    finally:
+        pool.close()
+
+
+def test_answer_cache_is_bounded_in_bytes():
+    from peacekg.server.pool import Answer, AnswerCache
+
+    cache = AnswerCache(max_bytes=8 * 100)
+    for i in range(20):
+        cache.put(f"k{i}", Answer("results", "json", b"x" * 90))
+    assert cache.size <= 800
+    assert cache.get("k0") is None and cache.get("k19") is not None
+    cache.put("big", Answer("results", "json", b"x" * 200))  # more than an eighth: not kept
+    assert cache.get("big") is None
+    assert AnswerCache(0).get("anything") is None
+
+
 # -- escaping: a graph with hostile labels, served in-process ----------------------------------
 
 HOSTILE = """

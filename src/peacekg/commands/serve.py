@@ -21,6 +21,9 @@ def serve(
     query_timeout: Annotated[float, typer.Option("--query-timeout", help="Seconds a SPARQL query may run.")] = 10.0,
     max_results: Annotated[int, typer.Option("--max-results", help="Rows or triples a query may return.")] = 10_000,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Query worker processes (default: 2 to 4 by CPUs).")] = None,
+    cache_mb: Annotated[
+        float, typer.Option("--cache-mb", help="Megabytes of answers kept for repeated identical queries; 0 turns the cache off.")
+    ] = 32.0,
     project: Annotated[
         Optional[Path], typer.Option("--project", help="Project folder (default: found from the working directory).")
     ] = None,
@@ -37,6 +40,7 @@ def serve(
             base_url=base_url or f"http://{host}:{port}",
             query_timeout=query_timeout,
             max_results=max_results,
+            cache_bytes=int(cache_mb * 1024 * 1024),
             **options,
         )
     except ValueError as exc:

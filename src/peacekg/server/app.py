@@ -71,7 +71,7 @@ class Server:
 
     def start(self) -> None:
         self.pool = QueryPool(self._store_path(), self.settings.workers, timeout=self.settings.query_timeout,
-                              wait_limit=self.settings.wait_limit)
+                              wait_limit=self.settings.wait_limit, cache_bytes=self.settings.cache_bytes)
         self.pool.start()
 
     def stop(self) -> None:

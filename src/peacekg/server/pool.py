@@ -25,6 +25,7 @@ import os
 import queue
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,11 +218,44 @@ class _Worker:
         self.conn.close()
 
 
+class AnswerCache:
+    """A least-recently-used map from jobs to successful answers, bounded in
+    bytes. Safe because the store does not change while the server runs."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.size = max_bytes, 0
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get(self, key: str) -> Answer | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+                self.hits += 1
+            return answer
+
+    def put(self, key: str, answer: Answer) -> None:
+        cost = len(answer.body) + len(key)
+        if cost > self.max_bytes // 8:  # never let one answer crowd out the rest
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self.size += cost
+            while self.size > self.max_bytes:
+                old_key, old = self._answers.popitem(last=False)
+                self.size -= len(old.body) + len(old_key)
+
+
 class QueryPool:
     """A fixed number of worker processes over one store on disk."""
 
-    def __init__(self, store_path: str, size: int, *, timeout: float, wait_limit: float):
+    def __init__(self, store_path: str, size: int, *, timeout: float, wait_limit: float, cache_bytes: int = 0):
         self.store_path, self.size, self.timeout, self.wait_limit = store_path, size, timeout, wait_limit
+        self.cache = AnswerCache(cache_bytes)
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -276,7 +310,17 @@ class QueryPool:
             self._replace(worker)
 
     def run(self, job: dict[str, Any]) -> Answer:
-        """Run a job on a free worker (blocking: call it from a thread)."""
+        """The answer to a job: from the cache when the same job was answered
+        before, else from a free worker (blocking: call it from a thread)."""
+        key = json.dumps(job, sort_keys=True)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        answer = self._run_on_worker(job)
+        self.cache.put(key, answer)
+        return answer
+
+    def _run_on_worker(self, job: dict[str, Any]) -> Answer:
         worker: _Worker | None = self._take()
         self.stats["jobs"] += 1
         try:

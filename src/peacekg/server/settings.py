@@ -22,11 +22,16 @@ class Settings:
     workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
     #: Seconds a request may wait for a free worker before it gets 503.
     queue_timeout: float | None = None
+    #: Bytes of query answers kept to answer repeated identical requests without
+    #: running them again (the store is read-only while serving); 0 turns it off.
+    cache_bytes: int = 32 * 1024 * 1024
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         if self.query_timeout <= 0 or self.max_results < 1 or self.workers < 1 or self.max_query_bytes < 1024:
             raise ValueError("query_timeout and max_results must be positive, workers at least 1, max_query_bytes at least 1024")
+        if self.cache_bytes < 0:
+            raise ValueError("cache_bytes cannot be negative")
 
     @property
     def prefix(self) -> str:
