@@ -1,6 +1,7 @@
 """Shared fixtures: the real project and its graph, built once per test session."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,11 @@ def project() -> Project:
 def kg(project: Project) -> KnowledgeGraph:
     """The real peacekg graph on the embedded store (through the build cache)."""
     return KnowledgeGraph.load(project)
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A private copy of the project's sources, with its own build cache."""
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path

@@ -1,22 +1,13 @@
 """The build: named graphs, the content-keyed cache, and the Python API."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 
 from peacekg.api import KnowledgeGraph, SelectResult
 from peacekg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture()
-def project_copy(tmp_path: Path) -> Path:
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def test_graphs_hold_ontology_data_and_inferences(kg):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,6 @@ runner = CliRunner()
 
 def run(*args: str, env: dict | None = None):
     return runner.invoke(app, list(args), env=env)
-
-
-@pytest.fixture()
-def project_copy(tmp_path: Path) -> Path:
-    """A private copy of the project, with its own build cache."""
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def test_build_reports_graphs_and_validation(kg):
