@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .derive import derive_mandate_facts
 from .reason import rl_closure
 from .sources import Project, parse_file
 from .shacl_sparql import validate_store
@@ -77,7 +78,10 @@ def _build_into(store: ox.Store, project: Project) -> tuple[BuildInfo, Validatio
 
     clock = time.perf_counter()
     inferred_graph = ox.NamedNode(INFERRED_GRAPH)
-    inferred = [ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in rl_closure(sources.ontology + sources.data)]
+    derived = derive_mandate_facts(sources.data)
+    asserted = sources.ontology + sources.data
+    closure = set(rl_closure([*asserted, *derived])) | set(derived)
+    inferred = [ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in sorted(closure, key=str)]
     timings["reason"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -106,7 +110,7 @@ def _build_into(store: ox.Store, project: Project) -> tuple[BuildInfo, Validatio
 
 
 #: Modules whose code decides what a build contains; their text is part of the cache key.
-_BUILD_MODULES = ("build.py", "reason.py", "validate.py", "shacl_sparql.py", "sources.py", "terms.py", "namespaces.py")
+_BUILD_MODULES = ("build.py", "derive.py", "reason.py", "validate.py", "shacl_sparql.py", "sources.py", "terms.py", "namespaces.py")
 
 
 def cache_key(project: Project) -> str:

@@ -24,6 +24,7 @@ SH: Final = "http://www.w3.org/ns/shacl#"
 VANN: Final = "http://purl.org/vocab/vann/"
 VOID: Final = "http://rdfs.org/ns/void#"
 DCAT: Final = "http://www.w3.org/ns/dcat#"
+FOAF: Final = "http://xmlns.com/foaf/0.1/"
 
 #: Prefixes known to every query and every serialisation.
 PREFIXES: Final[dict[str, str]] = {
@@ -40,6 +41,7 @@ PREFIXES: Final[dict[str, str]] = {
     "vann": VANN,
     "void": VOID,
     "dcat": DCAT,
+    "foaf": FOAF,
     "mission": ID + "mission/",
     "instrument": ID + "instrument/",
     "actor": ID + "actor/",
@@ -51,6 +53,9 @@ PREFIXES: Final[dict[str, str]] = {
     "challenge": ID + "challenge/",
     "concept": ID + "concept/",
     "deontic": ID + "deontic/",
+    "mandate": ID + "mandate/",
+    "task": ID + "task/",
+    "handover": ID + "handover/",
 }
 
 #: The three named graphs of a built store.
