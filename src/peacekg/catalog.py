@@ -65,6 +65,7 @@ class ParamType:
 _EXAMPLES = {
     "mission": "unmil", "norm": "protection-of-civilians", "instrument": "s-res-1509-2003",
     "actor": "ecowas", "challenge": "lack-of-political-will", "concept": "rules-of-engagement",
+    "task": "protection-of-civilians",
 }
 
 
@@ -150,7 +151,7 @@ PARAM_TYPES: dict[str, ParamType] = {
         ParamType("state", "an ISO 3166-1 alpha-3 code such as LBR", _state),
         *(
             ParamType(kind, f"a {kind} slug (the last part of its IRI) or its full IRI", _resource(kind))
-            for kind in ("mission", "norm", "instrument", "actor", "challenge", "concept")
+            for kind in ("mission", "norm", "instrument", "actor", "challenge", "concept", "task")
         ),
     )
 }
