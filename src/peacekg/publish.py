@@ -443,6 +443,29 @@ def render(
     return files
 
 
+def write_folder(target: Path, files: Mapping[str, bytes]) -> Path:
+    """Write ``files`` (name -> bytes) as the folder ``target``: built beside it
+    and renamed into place, so a reader never sees half of it; an older folder
+    of the same name is replaced."""
+    out = target.parent
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=out))
+    try:
+        for name, data in files.items():
+            (scratch / name).write_bytes(data)
+        os.chmod(scratch, 0o755)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=".old-", dir=out))
+            os.replace(target, old / "previous")
+            os.replace(scratch, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(scratch, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
 def release(
     project: Project,
     out_dir: Path | str,
@@ -459,23 +482,7 @@ def release(
     """
     content = collect(project, version)
     files = render(content, base_url=base_url, sparql_endpoint=sparql_endpoint)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / folder_name(content.version)
-    scratch = Path(tempfile.mkdtemp(prefix=".release-", dir=out))
-    try:
-        for name, data in files.items():
-            (scratch / name).write_bytes(data)
-        os.chmod(scratch, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=".old-", dir=out))
-            os.replace(target, old / "release")
-            os.replace(scratch, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(scratch, target)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    target = write_folder(Path(out_dir) / folder_name(content.version), files)
     return Release(
         folder=target,
         version=content.version,

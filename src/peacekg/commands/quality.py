@@ -3,6 +3,7 @@ class (exit 0 nothing at the failing level, 1 something, 2 an input error)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +19,7 @@ def report(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning or none: the level that makes the exit code 1.")] = "error",
     data: Annotated[bool, typer.Option("--data/--no-data", help="Also check the data and report its coverage.")] = True,
+    charts: Annotated[Path | None, typer.Option("--charts", help="Also write every operation's mandate timeline and every norm's diffusion chart (SVG, with an index.html) into this folder.")] = None,
     project: ProjectOption = None,
 ) -> None:
     """Quality report: labels, definitions, declarations and OWL 2 DL profile
@@ -32,7 +34,18 @@ def report(
         raise fail(f"unknown report format {fmt!r}; use text or json")
     if fail_on not in ("error", "warning", "none"):
         raise fail(f"--fail-on takes error, warning or none, not {fail_on!r}")
-    store = _graph(project).backend.store
+    kg = _graph(project)
+    store = kg.backend.store
+    if charts is not None:
+        from ..charts import chart_files
+        from ..publish import write_folder
+
+        files = chart_files(kg)
+        try:
+            folder = write_folder(charts.resolve(), files)
+        except OSError as exc:
+            raise fail(f"cannot write charts to {charts}: {exc.strerror or exc}") from exc
+        typer.echo(f"Wrote {len(files) - 1} chart(s) to {folder} (open index.html).", err=True)
 
     def graph(iri: str) -> list:
         return list(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))

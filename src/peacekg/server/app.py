@@ -112,6 +112,12 @@ class Server:
     def timeline_svg(self) -> str:
         return self.cached("timeline", lambda: pages.build_timeline_svg(self))
 
+    def mandate_svg(self, mission: str) -> str:
+        return self.cached(f"mandate {mission}", lambda: pages.build_mandate_svg(self, mission))
+
+    def diffusion_svg(self, norm: str, label: str) -> str:
+        return self.cached(f"diffusion {norm}", lambda: pages.build_diffusion_svg(self, norm, label))
+
     def dump(self, fmt: str) -> bytes:
         def compute() -> bytes:
             import pyoxigraph as ox

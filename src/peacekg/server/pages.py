@@ -17,7 +17,7 @@ from ..catalog import ParameterError, with_values
 from ..namespaces import PKO
 from ..validate import compact
 from .errors import Problem
-from .linked_data import labels, local_href
+from .linked_data import labels, local_href, resource_href
 from .timeline import render_svg, timeline_data
 
 
@@ -231,7 +231,26 @@ def examples(server) -> list[dict[str, str]]:
 
 async def resource_page(request: Request, description, *, alternates: list[tuple[str, str, str]]) -> Response:
     server = request.app.state.server
+    types = {t for t, _ in description.types}
+    chart = None
+    if PKO + "PeaceOperation" in types:
+        chart = ("Mandate timeline", await run_in_threadpool(server.mandate_svg, description.iri))
+    elif PKO + "Norm" in types:
+        chart = ("Diffusion into mandates", await run_in_threadpool(server.diffusion_svg, description.iri, description.label))
     return server.render(
-        request, "resource.html", title=description.label, d=description, alternates=alternates,
-        is_class=any(t == "http://www.w3.org/2002/07/owl#Class" for t, _ in description.types), vary=True,
+        request, "resource.html", title=description.label, d=description, alternates=alternates, chart=chart,
+        is_class="http://www.w3.org/2002/07/owl#Class" in types, vary=True,
     )
+
+
+def build_mandate_svg(server, mission: str) -> str:
+    from ..charts import mandate_timeline, render_mandate_svg
+
+    timeline = mandate_timeline(server.kg.sparql_raw, mission)
+    return render_mandate_svg(timeline, lambda iri: resource_href(iri, server.settings.prefix))
+
+
+def build_diffusion_svg(server, norm: str, label: str) -> str:
+    from ..charts import diffusion_from_rows, render_diffusion_svg
+
+    return render_diffusion_svg(label, diffusion_from_rows(server.kg.run("norm-diffusion", {"norm": norm})))
