@@ -28,7 +28,7 @@ SCALES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "5M":
 #: Where generated files go (git-ignored).
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: Bump when the output for the same seed and size changes.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 SEED = 20240611
 
 ID = "https://w3id.org/peacekg/id/"
@@ -42,6 +42,10 @@ TOP_CONCEPT_OF = "<http://www.w3.org/2004/02/skos/core#topConceptOf>"
 HAS_TOP_CONCEPT = "<http://www.w3.org/2004/02/skos/core#hasTopConcept>"
 CONCEPT_SCHEME = "<http://www.w3.org/2004/02/skos/core#ConceptScheme>"
 SOURCE = "<http://purl.org/dc/terms/source>"
+PAGE = "<http://xmlns.com/foaf/0.1/page>"
+PREF_LABEL = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+TASK_SCHEME = f"<{ID}task/scheme>"
+SYNTHETIC_SOURCE = "<https://example.org/peacekg-synthetic-source>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEME = f"<{ID}scheme/norms>"
 
@@ -142,6 +146,7 @@ class Generator:
         self.challenges: list[str] = []
         self.missions: list[str] = []
         self.resolutions_per_year: dict[int, int] = {}
+        self.adopted: dict[str, date] = {}
         self.ga_counter = itertools.count(1)
         self.report_counter = itertools.count(1)
 
@@ -220,6 +225,7 @@ class Generator:
             norms.append((f"norm-{n + 1}", f"synthetic norm {n + 1}", self.rng.choice(CATEGORIES)))
         for index, (slug, label, category) in enumerate(norms):
             yield from self.norm(index, slug, label, category, un, unga)
+        yield from self.tasks()
         for n in range(6 + self.target // 500_000):
             challenge = iri("challenge", f"challenge-{n + 1}")
             self.challenges.append(challenge)
@@ -264,13 +270,62 @@ class Generator:
         yield t(deontic, pko("modality"), pko(rng.choice(MODALITIES)))
         yield t(deontic, pko("binds"), un)
         yield t(deontic, pko("prescribedConduct"), plain(f"act in keeping with {label}"))
-        # Who adopts and contests it.
-        yield t(un, pko("adoptsNorm"), node)
+        yield t(deontic, pko("statedIn"), declaration)
+        yield t(deontic, SOURCE, SYNTHETIC_SOURCE)
+        # Who adopts and contests it, each link with its sourced stance.
+        yield from self.stance(un, "adoptsNorm", node, declaration)
         for actor in rng.sample(self.regional, 2):
-            yield t(actor, pko("appliesNorm"), node)
+            yield from self.stance(actor, "appliesNorm", node, declaration)
         if rng.random() < 0.4:
-            yield t(rng.choice(self.states)[0], pko("contestsNorm"), node)
+            yield from self.stance(rng.choice(self.states)[0], "contestsNorm", node, declaration)
         self.norms.append(node)
+
+    def stance(self, actor: str, link: str, norm: str, instrument: str) -> Iterator[str]:
+        """An actor-norm link and the pko:NormStance that sources it."""
+        t = self.t
+        kind = {"adoptsNorm": "Adoption", "appliesNorm": "Application", "contestsNorm": "Contestation"}[link]
+        node = iri("stance", f"{actor[1:-1].rsplit('/', 1)[1]}-{link}-{norm[1:-1].rsplit('/', 1)[1]}")
+        yield t(actor, pko(link), norm)
+        yield t(node, RDF_TYPE, pko("NormStance"))
+        yield t(node, LABEL, en(f"{kind} of a norm"))
+        yield t(node, pko("stanceOf"), actor)
+        yield t(node, pko("towardsNorm"), norm)
+        yield t(node, pko("stanceKind"), pko(kind))
+        yield t(node, pko("statedIn"), instrument)
+        yield t(node, SOURCE, SYNTHETIC_SOURCE)
+
+    def tasks(self) -> Iterator[str]:
+        """A small mandate-task scheme, each task tied to a norm."""
+        t = self.t
+        yield t(TASK_SCHEME, RDF_TYPE, CONCEPT_SCHEME)
+        yield t(TASK_SCHEME, LABEL, en("mandate tasks"))
+        for slug, label, norm in (("protection-of-civilians", "Protection of civilians", "protection-of-civilians"),
+                                  ("ceasefire-monitoring", "Ceasefire monitoring", "impartiality")):
+            node = iri("task", slug)
+            yield t(node, RDF_TYPE, pko("MandateTask"))
+            yield t(node, IN_SCHEME, TASK_SCHEME)
+            yield t(node, PREF_LABEL, en(label))
+            yield t(node, DEFINITION, en(f"The mandate task of {label.lower()}, as resolutions assign it."))
+            yield t(node, pko("implementsNorm"), iri("norm", norm))
+
+    def act(self, mission: str, slug: str, resolution: str, kinds: list[str], start: date, end: date | None,
+            chapter_vii: bool = False, tasks: tuple[str, ...] = ()) -> Iterator[str]:
+        """A mandate act, when the resolution falls within the operation's life."""
+        adopted = self.adopted[resolution]
+        if adopted < start or (end is not None and adopted > end):
+            return
+        t = self.t
+        node = iri("mandate", f"{slug}-{resolution[1:-1].removeprefix(ID + 'instrument/s-res-')}")
+        yield t(node, RDF_TYPE, pko("MandateAct"))
+        yield t(node, pko("actOn"), mission)
+        yield t(node, pko("byResolution"), resolution)
+        for kind in kinds:
+            yield t(node, pko("actKind"), pko(kind))
+        if chapter_vii:
+            yield t(node, pko("underChapterVII"), TRUE)
+        for task in tasks:
+            yield t(node, pko("mandatesTask"), iri("task", task))
+        yield t(node, SOURCE, SYNTHETIC_SOURCE)
 
     # -- resolutions ------------------------------------------------------
 
@@ -282,16 +337,19 @@ class Generator:
         number = self.resolutions_per_year[year] = self.resolutions_per_year.get(year, 0) + 1
         symbol = f"S/RES/{number} ({year})"
         node = iri("instrument", f"s-res-{number}-{year}")
+        adopted = self.random_date(year, year)
         t = self.t
         lines = [
             t(node, RDF_TYPE, pko("SecurityCouncilResolution")),
             t(node, LABEL, en(f"Security Council resolution {number} ({year})")),
             t(node, pko("documentSymbol"), plain(symbol)),
             t(node, pko("resolutionNumber"), integer(number)),
-            t(node, pko("adoptionDate"), dt(self.random_date(year, year))),
+            t(node, pko("adoptionDate"), dt(adopted)),
             t(node, pko("issuedBy"), iri("actor", "unsc")),
+            t(node, PAGE, f"<https://undocs.org/S/RES/{number}({year})>"),
             t(node, SOURCE, plain(symbol)),
         ]
+        self.adopted[node] = adopted
         if norm:
             lines.append(t(node, pko(self.rng.choice(["affirms", "develops", "develops"])), norm))
         if chapter_vii:
@@ -375,16 +433,12 @@ class Generator:
             yield t(mission, pko("ongoing"), TRUE)
         else:
             yield t(mission, pko("endDate"), dt(end))
-        if chapter_vii:
-            yield t(mission, pko("chapterVII"), TRUE)
-            yield t(mission, pko("chapterVIIAuthorizedBy"), authorising)
-        elif rng.random() < 0.5:
-            yield t(mission, pko("chapterVII"), FALSE)
-        if poc:
-            yield t(mission, pko("pocMandate"), TRUE)
-            yield t(mission, pko("firstPoCMandate"), rng.choice(renewals))
-        elif rng.random() < 0.5:
-            yield t(mission, pko("pocMandate"), FALSE)
+        first_kind = "Establishment" if kind == "UNPeacekeepingOperation" else "Authorisation"
+        yield from self.act(mission, slug, authorising, [first_kind], start, end, chapter_vii, ("ceasefire-monitoring",))
+        poc_at = rng.choice(renewals) if poc else None
+        for renewal in renewals:
+            yield from self.act(mission, slug, renewal, ["Extension"], start, end, chapter_vii,
+                                ("protection-of-civilians",) if renewal == poc_at else ())
         if index == 1 or (self.missions and rng.random() < 0.15):
             yield t(mission, pko("predecessor"), self.missions[-1] if index == 1 else rng.choice(self.missions))
         yield t(mission, SOURCE, plain(symbol))
