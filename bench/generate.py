@@ -283,11 +283,11 @@ class Generator:
     def stance(self, actor: str, link: str, norm: str, instrument: str) -> Iterator[str]:
         """An actor-norm link and the pko:NormStance that sources it."""
         t = self.t
-        kind = {"adoptsNorm": "Adoption", "appliesNorm": "Application", "contestsNorm": "Contestation"}[link]
+        kind = {"adoptsNorm": "AdoptionStance", "appliesNorm": "ApplicationStance", "contestsNorm": "ContestationStance"}[link]
         node = iri("stance", f"{actor[1:-1].rsplit('/', 1)[1]}-{link}-{norm[1:-1].rsplit('/', 1)[1]}")
         yield t(actor, pko(link), norm)
         yield t(node, RDF_TYPE, pko("NormStance"))
-        yield t(node, LABEL, en(f"{kind} of a norm"))
+        yield t(node, LABEL, en(f"{kind.removesuffix('Stance').lower()} of a norm"))
         yield t(node, pko("stanceOf"), actor)
         yield t(node, pko("towardsNorm"), norm)
         yield t(node, pko("stanceKind"), pko(kind))

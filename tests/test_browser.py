@@ -84,7 +84,7 @@ def test_home_page(page):
     page.wait_for_url("**/browse/missions")
     row = page.locator("tr", has=page.locator("a", has_text="United Nations Mission in Liberia"))
     assert row.locator("td").first.inner_text() == "UNMIL"
-    assert "2003-09-19" in row.inner_text()
+    assert "2003-10-01" in row.inner_text()
 
 
 def test_mission_page(page):
@@ -94,7 +94,7 @@ def test_mission_page(page):
     assert "UNMIL" in properties.inner_text()
     established = properties.locator("tr", has=page.locator("th", has_text="established by"))
     assert established.locator("td a").first.inner_text() == "Security Council resolution 1509 (2003)"
-    assert "2003-09-19" in properties.inner_text()
+    assert "2003-10-01" in properties.inner_text()
     assert "S/RES/1509 (2003)" in page.locator("ul.sources").inner_text()
     screenshot(page, "mission")
     page.locator("table.properties").get_by_role("link", name="Liberia", exact=True).click()
@@ -111,7 +111,7 @@ def test_query_page_runs_a_stored_query(page):
     page.wait_for_selector("table.results tbody tr")
     row = page.locator("table.results tbody tr", has=page.locator("td", has_text="UNMIL"))
     cells = row.first.locator("td").all_inner_texts()
-    assert "UNMIL" in cells and "2003-09-19" in cells
+    assert "UNMIL" in cells and "2003-10-01" in cells
     assert any("S/RES/1509 (2003)" in c for c in cells)
     assert "rows in" in page.locator("#status").inner_text()
     screenshot(page, "query")
@@ -151,3 +151,34 @@ def test_timeline_and_ontology_pages(page):
     page.locator("ul.results").get_by_role("link", name="protection of civilians", exact=True).click()
     page.wait_for_url("**/id/norm/protection-of-civilians")
     screenshot(page, "norm")
+
+
+def test_mission_page_draws_its_mandate_timeline(page):
+    page.goto("/id/mission/monusco")
+    chart = page.locator("section.chart svg")
+    assert chart.count() == 1
+    assert page.locator("section.chart h2").inner_text() == "Mandate timeline"
+    # resolutions as ticks linking to their pages, task bands, ceilings as a step line
+    assert chart.locator('a[href="/id/instrument/s-res-1925-2010"]').count() == 1
+    assert chart.locator("text", has_text="Protection of civilians").count() >= 1
+    assert chart.locator("polyline").count() >= 1
+    box = chart.bounding_box()
+    assert box["width"] > 600 and box["height"] > 150
+    chart.locator('a[href="/id/instrument/s-res-2098-2013"]').click()
+    page.wait_for_url("**/id/instrument/s-res-2098-2013")
+    assert "2098" in page.locator("h1").inner_text()
+    if os.environ.get("PEACEKG_SCREENSHOTS"):
+        page.goto("/id/mission/monusco")
+        page.locator("section.chart").screenshot(path=str(Path(os.environ["PEACEKG_SCREENSHOTS"]) / "mandate-timeline.png"))
+
+
+def test_norm_page_draws_its_diffusion_into_mandates(page):
+    page.goto("/id/norm/protection-of-civilians")
+    chart = page.locator("section.chart svg")
+    assert page.locator("section.chart h2").inner_text() == "Diffusion into mandates"
+    bars = chart.locator("rect title")
+    assert bars.count() >= 25  # one bar per year since 1994
+    titles = bars.all_text_contents()
+    assert any(t.startswith("1999:") and "UNAMSIL" in t for t in titles)
+    if os.environ.get("PEACEKG_SCREENSHOTS"):
+        page.locator("section.chart").screenshot(path=str(Path(os.environ["PEACEKG_SCREENSHOTS"]) / "norm-diffusion.png"))

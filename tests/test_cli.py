@@ -30,10 +30,15 @@ def test_query_csv_has_the_fixed_columns():
     result = run("query", "missions", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == ["acronym", "name", "start", "end", "host_countries", "lead_organization", "establishing_instrument"]
+    assert list(rows[0]) == [
+        "acronym", "name", "start", "end", "host_countries", "lead_organization", "establishing_instrument",
+        "mandate_resolutions", "chapter_vii_since", "poc_since",
+    ]
     unmil = next(r for r in rows if r["acronym"] == "UNMIL")
     assert unmil["establishing_instrument"] == "S/RES/1509 (2003)"
     assert unmil["host_countries"] == "LBR"
+    assert (unmil["chapter_vii_since"], unmil["poc_since"]) == ("2003-09-19", "2003-09-19")
+    assert int(unmil["mandate_resolutions"]) >= 15
 
 
 def test_query_json_is_sparql_results_json():
@@ -79,7 +84,7 @@ def test_sparql_text_file_and_construct(tmp_path):
     result = run("sparql", str(path), "-f", "ntriples")
     assert result.stdout.strip() == (
         '<https://w3id.org/peacekg/id/mission/unmil> <https://w3id.org/peacekg/ontology#startDate> '
-        '"2003-09-19T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .'
+        '"2003-10-01T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .'
     )
 
 

@@ -1,7 +1,7 @@
 """``peacekg serve`` with real clients: the server runs in a subprocess (uvicorn
 on a free loopback port) and is queried with SPARQLWrapper and plain HTTP.
 
-Facts asserted are the stable ones (UNMIL, S/RES/1509 (2003), 2003-09-19, LBR).
+Facts asserted are the stable ones (UNMIL, S/RES/1509 (2003), 2003-10-01, LBR).
 Nothing here measures wall-clock time: limits are checked by their answers.
 """
 from __future__ import annotations
@@ -145,7 +145,7 @@ def test_missions_stored_query_through_sparqlwrapper(server, kg):
     client.setQuery(kg.stored("missions").text)
     row = unmil_row(json_rows(client.queryAndConvert()))
     assert row["name"] == "United Nations Mission in Liberia"
-    assert row["start"] == "2003-09-19"
+    assert row["start"] == "2003-10-01"
     assert "LBR" in row["host_countries"].split(", ")
     assert "S/RES/1509 (2003)" in row["establishing_instrument"]
 
@@ -160,16 +160,16 @@ def test_select_in_every_result_format(server, return_format):
     media = result.response.headers["Content-Type"]
     if return_format == JSON:
         assert media.startswith("application/sparql-results+json")
-        assert json_rows(json.loads(body)) == [{"start": "2003-09-19"}]
+        assert json_rows(json.loads(body)) == [{"start": "2003-10-01"}]
     elif return_format == XML:
         assert media.startswith("application/sparql-results+xml")
-        assert b"<literal>2003-09-19</literal>" in body
+        assert b"<literal>2003-10-01</literal>" in body
     elif return_format == CSV:
         assert media.startswith("text/csv")
-        assert list(csv.reader(io.StringIO(body.decode()))) == [["start"], ["2003-09-19"]]
+        assert list(csv.reader(io.StringIO(body.decode()))) == [["start"], ["2003-10-01"]]
     else:
         assert media.startswith("text/tab-separated-values")
-        assert body.decode().split() == ["?start", '"2003-09-19"']
+        assert body.decode().split() == ["?start", '"2003-10-01"']
 
 
 @pytest.mark.parametrize(
@@ -413,7 +413,7 @@ def test_stored_query_with_typed_parameters(http):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     row = unmil_row(list(csv.DictReader(io.StringIO(response.text))))
-    assert row["start"] == "2003-09-19"
+    assert row["start"] == "2003-10-01"
     missions = http.get("/queries/missions", params={"format": "json"})
     row = unmil_row(json_rows(missions.json()))
     assert "S/RES/1509 (2003)" in row["establishing_instrument"]
@@ -475,7 +475,7 @@ def test_resource_page_for_people(http):
     assert "<h1>United Nations Mission in Liberia</h1>" in html
     assert 'href="/id/state/lbr"' in html and ">Liberia<" in html
     assert 'href="/id/instrument/s-res-1509-2003"' in html
-    assert "2003-09-19" in html and "S/RES/1509 (2003)" in html
+    assert "2003-10-01" in html and "S/RES/1509 (2003)" in html
     assert "Linked from" in html and "Sources" in html
     assert "default-src 'self'" in response.headers["content-security-policy"]
 
@@ -525,7 +525,7 @@ def test_home_search_browse_and_timeline(http):
     search = http.get("/search", params={"q": "Liberia"}).text
     assert 'href="/id/mission/unmil"' in search and 'href="/id/state/lbr"' in search
     missions = http.get("/browse/missions").text
-    assert 'href="/id/mission/unmil"' in missions and "2003-09-19" in missions
+    assert 'href="/id/mission/unmil"' in missions and "2003-10-01" in missions
     timeline = http.get("/timeline").text
     assert "<svg" in timeline and 'href="/id/mission/unmil"' in timeline
     svg = http.get("/timeline.svg")
