@@ -29,3 +29,15 @@ def project_copy(tmp_path: Path) -> Path:
     for folder in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
+
+
+@pytest.fixture()
+def small_project(tmp_path: Path) -> Path:
+    """A project with the real ontology, shapes and queries but a small data set
+    (the valid shapes fixture): for commands whose cost grows with the data, such
+    as validation with pySHACL, when the test is about the command, not the data."""
+    for folder in ("ontology", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "shapes" / "valid.ttl", tmp_path / "data" / "valid.ttl")
+    return tmp_path

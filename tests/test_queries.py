@@ -146,6 +146,7 @@ def test_stats(kg):
     assert result["United Nations peacekeeping operation"] == 71
     assert result["legal instrument"] >= 60
     assert result["peace operation"] > 71
+    assert result["mandate act"] > 600 and result["mandate task"] == 30
 
 
 def test_search(kg):
