@@ -3,12 +3,15 @@ closure, validate, and keep the result in a cache keyed by the sources' content
 so that later commands skip all of it when nothing changed."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -155,6 +158,35 @@ def cached_build(project: Project, *, rebuild: bool = False) -> CachedBuild:
     if target.folder.is_dir() and not rebuild:
         return target
     root.mkdir(parents=True, exist_ok=True)
+    with _build_lock(root):
+        # Another process may have built it while this one waited for the lock.
+        if target.folder.is_dir() and not rebuild:
+            return target
+        _remove_interrupted_builds(root)
+        return _build_to_cache(project, key, target)
+
+
+@contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    """An exclusive lock on the cache folder, so that commands started together
+    on a cold cache build once: the first builds, the others wait and reuse it."""
+    with open(root / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_interrupted_builds(root: Path) -> None:
+    """Scratch folders of builds that were killed. Only the lock holder builds,
+    so under the lock every scratch folder left is an orphan."""
+    for folder in root.glob(".build-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _build_to_cache(project: Project, key: str, target: CachedBuild) -> CachedBuild:
+    root = target.folder.parent
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         store = ox.Store(str(scratch / "store"))

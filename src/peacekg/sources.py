@@ -71,7 +71,10 @@ class Project:
         digest = hashlib.sha256(salt.encode())
         for path in self.source_files():
             digest.update(str(path.relative_to(self.root)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            with open(path, "rb") as stream:  # streamed: a large source never sits in memory whole
+                while chunk := stream.read(1 << 20):
+                    digest.update(chunk)
+            digest.update(b"\0")
         return digest.hexdigest()[:20]
 
 
