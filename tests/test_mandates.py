@@ -223,3 +223,11 @@ def test_mandated_norm_joins_norms_and_mandates(kg):
     missions = set(kg.sparql("""
         SELECT ?a WHERE { ?m pko:mandatedNorm norm:protection-of-civilians ; pko:acronym ?a }""").column("a"))
     assert {"UNAMSIL", "MONUC", "UNIFIL"} <= missions
+
+
+def test_an_operations_kind_changes_with_its_mandate(kg):
+    history = {r["resolution"]: r["sets_kind"] for r in rows(kg, "mandate-history", mission="monuc")}
+    assert history["S/RES/1279 (1999)"] == "observer mission"
+    assert history["S/RES/1291 (2000)"] == "multidimensional peacekeeping"
+    kinds = set(kg.sparql("SELECT ?k WHERE { mission:monusco pko:operationKind/rdfs:label ?k }").column("k"))
+    assert {"stabilisation operation", "peace enforcement"} <= kinds  # the second derived from S/RES/2098 (2013)

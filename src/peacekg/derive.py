@@ -41,7 +41,8 @@ _RULES = (
 
 def derive_mandate_facts(asserted: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
     """For each operation with a Chapter VII act or a protection-of-civilians
-    task: the flag (true), the first resolution and the date it was adopted."""
+    task: the flag (true), the first resolution and the date it was adopted; and
+    the kinds its acts made of it."""
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
     true = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
@@ -58,4 +59,7 @@ def derive_mandate_facts(asserted: Iterable[ox.Quad | ox.Triple]) -> list[ox.Tri
                 ox.Triple(mission, ox.NamedNode(PKO + first), row["resolution"]),
                 ox.Triple(mission, ox.NamedNode(PKO + since), row["date"]),
             ]
+    # Every kind an act made of the operation is one of the operation's kinds.
+    for row in store.query(f"PREFIX pko: <{PKO}> SELECT DISTINCT ?m ?k WHERE {{ ?a pko:actOn ?m ; pko:setsOperationKind ?k }}"):
+        derived.append(ox.Triple(row["m"], ox.NamedNode(PKO + "operationKind"), row["k"]))
     return sorted(derived, key=str)
