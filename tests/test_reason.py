@@ -35,6 +35,20 @@ def test_property_chain_infers_what_missions_upheld(kg):
     assert len(kg.sparql("SELECT * WHERE { ?m pko:upholds ?n }")) > 0
 
 
+def test_the_builds_sparql_closure_equals_the_reference_rl_reasoner(kg, project):
+    """The build closes the graph with SPARQL rules on the store; `reasonable`
+    (the reference OWL 2 RL engine) must find exactly the same triples."""
+    from peacekg.build import parse_sources
+    from peacekg.derive import derive_mandate_facts
+
+    sources = parse_sources(project)
+    derived = derive_mandate_facts(sources.data)
+    expected = set(reason.rl_closure([*sources.ontology, *sources.data, *derived])) | set(derived)
+    built = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.backend.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))}
+    assert built == expected
+    assert inferred(kg, ID + "mission/unifil", PKO + "mandatedNorm", ID + "norm/protection-of-civilians")  # a chain of three
+
+
 def test_closure_adds_no_blank_nodes_or_trivia():
     onto = [
         ox.Triple(ox.NamedNode("http://e/A"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"), ox.NamedNode("http://e/B")),
