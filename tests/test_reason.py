@@ -78,7 +78,27 @@ def test_hermit_detects_an_inconsistency(kg):
         ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PKO + "Norm")),
         ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PKO + "PeaceOperation")),
     ]
-    assert not reason.check_consistency(quads).consistent
+    report = reason.check_consistency(quads)
+    assert not report.consistent
+    assert report.clashes == [
+        f"{ID}mission/x is both a {PKO}Norm and a {PKO}PeaceOperation, which are disjoint"
+    ]
+
+
+def test_a_clash_is_named_from_a_range_and_a_type():
+    """A host country that is an organisation: the range of pko:hostCountry makes it a state."""
+    from peacekg.sources import Project, parse_file
+    from pathlib import Path
+
+    project = Project(Path(__file__).resolve().parent.parent)
+    onto = [ox.Triple(q.subject, q.predicate, q.object) for path in project.ontology_files for q in parse_file(path)]
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    data = [
+        ox.Triple(ox.NamedNode(ID + "mission/x"), ox.NamedNode(PKO + "hostCountry"), ox.NamedNode(ID + "actor/au")),
+        ox.Triple(ox.NamedNode(ID + "actor/au"), rdf_type, ox.NamedNode(PKO + "RegionalOrganization")),
+    ]
+    clashes = reason.disjointness_clashes(onto + data)
+    assert any(c.startswith(f"{ID}actor/au is both a") and PKO + "State" in c for c in clashes)
 
 
 def test_missing_java_gives_a_clear_message(monkeypatch, kg):

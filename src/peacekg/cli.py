@@ -248,7 +248,11 @@ def reason(project: ProjectOption = None) -> None:
         raise fail(str(exc)) from None
     typer.echo(f"HermiT: {report.triples} triples checked in {report.seconds:.1f} s.")
     if not report.consistent:
-        typer.echo(f"INCONSISTENT: {report.message}")
+        typer.echo("INCONSISTENT" + (f": {report.message.strip()}" if report.message.strip() else "."))
+        if report.clashes:
+            typer.echo("Clashes found (resources in two disjoint classes):\n" + "\n".join(f"  {c}" for c in report.clashes))
+        else:
+            typer.echo("No disjoint-class clash found; run HermiT in Protégé on the release file for an explanation.")
         raise typer.Exit(1)
     if report.unsatisfiable:
         typer.echo("Unsatisfiable classes:\n" + "\n".join(f"  {c}" for c in report.unsatisfiable))

@@ -106,6 +106,7 @@ class ConsistencyReport:
     triples: int = 0
     seconds: float = 0.0
     message: str = ""
+    clashes: list[str] = field(default_factory=list)  # resources typed with two disjoint classes
 
     @property
     def ok(self) -> bool:
@@ -136,8 +137,29 @@ def check_consistency(triples: Iterable[ox.Quad | ox.Triple]) -> ConsistencyRepo
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ConsistencyReport(False, [], len(triples), time.perf_counter() - started, str(exc))
+            return ConsistencyReport(False, [], len(triples), time.perf_counter() - started, str(exc), disjointness_clashes(triples))
         except owlready2.OwlReadyJavaError as exc:  # pragma: no cover - depends on the JVM
             raise ReasonerUnavailable(f"HermiT failed to run: {exc}") from exc
         unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri != OWL + "Nothing")
     return ConsistencyReport(True, unsatisfiable, len(triples), time.perf_counter() - started)
+
+
+_CLASHES = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT DISTINCT ?x ?a ?b WHERE {
+  { ?a owl:disjointWith ?b }
+  UNION { ?d a owl:AllDisjointClasses ; owl:members ?list . ?list rdf:rest*/rdf:first ?a . ?list rdf:rest*/rdf:first ?b . FILTER (?a != ?b) }
+  ?x a ?a , ?b .
+  FILTER (STR(?a) < STR(?b))
+} ORDER BY ?x ?a ?b LIMIT 50"""
+
+
+def disjointness_clashes(triples: Iterable[ox.Triple]) -> list[str]:
+    """The most common cause of an inconsistency, named: resources that are (after
+    the RL closure) instances of two disjoint classes, e.g. a host country typed
+    a state by the range of pko:hostCountry and an organisation by its own record."""
+    triples = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in [*triples, *rl_closure(triples)])
+    return [f"{row['x'].value} is both a {row['a'].value} and a {row['b'].value}, which are disjoint" for row in store.query(_CLASHES)]
