@@ -155,3 +155,16 @@ def test_turtle_syntax_error_names_file_and_line_and_writes_nothing(project_copy
     cache = project_copy / ".peacekg-cache"
     # no build and no scratch folder; only the lock file the build takes may remain
     assert not cache.exists() or [p.name for p in cache.iterdir() if p.name != ".lock"] == []
+
+
+def test_build_reports_its_stages_on_request_and_is_quiet_otherwise(small_project):
+    env = {"PEACEKG_PROJECT": str(small_project)}
+    loud = run("build", "--rebuild", "--progress", env=env)
+    assert loud.exit_code == 0, loud.output
+    stages = [line.split()[0] for line in loud.stderr.splitlines() if line.endswith(" s") and " done in " in line]
+    assert stages == ["parse", "load", "reason", "validate", "persist"]
+    assert "Graph " in loud.stdout and " done in " not in loud.stdout
+    quiet = run("build", "--rebuild", "-q", env=env)
+    assert quiet.exit_code == 0 and " done in " not in quiet.output
+    piped = run("build", "--rebuild", env=env)  # the test runner's stderr is not a terminal
+    assert piped.exit_code == 0 and " done in " not in piped.output

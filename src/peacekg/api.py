@@ -1,7 +1,7 @@
 """The Python API: :class:`KnowledgeGraph`, which the command line mirrors."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
@@ -83,15 +83,19 @@ class KnowledgeGraph:
     # -- construction ---------------------------------------------------
 
     @classmethod
-    def load(cls, project: Project | Path | str | None = None, *, cache: bool = True, rebuild: bool = False) -> KnowledgeGraph:
+    def load(
+        cls, project: Project | Path | str | None = None, *, cache: bool = True, rebuild: bool = False,
+        progress: Callable[[str, float], None] | None = None,
+    ) -> KnowledgeGraph:
         """Build (or reuse the cached build of) the project's graph on the
-        embedded store. ``cache=False`` builds in memory and writes nothing."""
+        embedded store. ``cache=False`` builds in memory and writes nothing;
+        ``progress`` is told each build stage as it ends (name, seconds)."""
         project = as_project(project)
         catalog = Catalog.from_folder(project.queries_dir)
         if not cache:
-            store, info, report = build_in_memory(project)
+            store, info, report = build_in_memory(project, progress)
             return cls(OxigraphBackend(store), catalog, project=project, info=info, report=report)
-        build = cached_build(project, rebuild=rebuild)
+        build = cached_build(project, rebuild=rebuild, progress=progress)
         return cls(OxigraphBackend(build.open_store()), catalog, project=project, info=build.info(), cached=build)
 
     @classmethod

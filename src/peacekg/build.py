@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -66,14 +66,20 @@ def parse_sources(project: Project) -> Sources:
     return Sources(ontology, data, shapes)
 
 
-def build_in_memory(project: Project) -> tuple[ox.Store, BuildInfo, ValidationReport]:
+#: Told each build stage as it ends: (stage name, seconds it took).
+Progress = Callable[[str, float], None]
+
+
+def build_in_memory(project: Project, progress: Progress | None = None) -> tuple[ox.Store, BuildInfo, ValidationReport]:
     """Parse, reason and validate into a new in-memory store."""
     store = ox.Store()
-    info, report = _build_into(store, project)
+    info, report = _build_into(store, project, progress=progress)
     return store, info, report
 
 
-def _build_into(store: ox.Store, project: Project, *, on_disk: bool = False) -> tuple[BuildInfo, ValidationReport]:
+def _build_into(
+    store: ox.Store, project: Project, *, on_disk: bool = False, progress: Progress | None = None
+) -> tuple[BuildInfo, ValidationReport]:
     """Build into ``store``. The work is done in memory (rule updates on an
     on-disk store are ten times slower); an on-disk ``store`` receives the
     result in one bulk write ("persist")."""
@@ -81,11 +87,13 @@ def _build_into(store: ox.Store, project: Project, *, on_disk: bool = False) -> 
     started = clock = time.perf_counter()
     sources = parse_sources(project)
     timings["parse"] = time.perf_counter() - clock
+    _tell(progress, "parse", timings)
 
     clock = time.perf_counter()
     work = ox.Store() if on_disk else store
     work.bulk_extend(sources.ontology + sources.data)
     timings["load"] = time.perf_counter() - clock
+    _tell(progress, "load", timings)
 
     # The OWL 2 RL closure runs as SPARQL rules on the store itself (linear in
     # the data, the same triples as `reasonable`; tests/test_reason.py checks it),
@@ -95,16 +103,19 @@ def _build_into(store: ox.Store, project: Project, *, on_disk: bool = False) -> 
     work.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in derive_mandate_facts(sources.data))
     sparql_closure(work)
     timings["reason"] = time.perf_counter() - clock
+    _tell(progress, "reason", timings)
 
     clock = time.perf_counter()
     report = validate_store(work, sources.shapes)
     timings["validate"] = time.perf_counter() - clock
+    _tell(progress, "validate", timings)
 
     if on_disk:
         clock = time.perf_counter()
         store.bulk_extend(work.quads_for_pattern(None, None, None, None))
         del work
         timings["persist"] = time.perf_counter() - clock
+        _tell(progress, "persist", timings)
 
     graphs = {
         name: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
@@ -125,6 +136,11 @@ def _build_into(store: ox.Store, project: Project, *, on_disk: bool = False) -> 
 
 #: Modules whose code decides what a build contains; their text is part of the cache key.
 _BUILD_MODULES = ("build.py", "derive.py", "loading.py", "reason.py", "validate.py", "shacl_sparql.py", "sources.py", "terms.py", "namespaces.py")
+
+
+def _tell(progress: Progress | None, stage: str, timings: dict[str, float]) -> None:
+    if progress is not None:
+        progress(stage, timings[stage])
 
 
 def cache_key(project: Project) -> str:
@@ -160,7 +176,7 @@ class CachedBuild:
         return ox.Store.read_only(str(self.store_path))
 
 
-def cached_build(project: Project, *, rebuild: bool = False) -> CachedBuild:
+def cached_build(project: Project, *, rebuild: bool = False, progress: Progress | None = None) -> CachedBuild:
     """The cached build for the current sources, building it first if needed.
     The cache folder appears atomically (built aside, then renamed)."""
     key = cache_key(project)
@@ -169,20 +185,26 @@ def cached_build(project: Project, *, rebuild: bool = False) -> CachedBuild:
     if target.folder.is_dir() and not rebuild:
         return target
     root.mkdir(parents=True, exist_ok=True)
-    with _build_lock(root):
+    with _build_lock(root, progress):
         # Another process may have built it while this one waited for the lock.
         if target.folder.is_dir() and not rebuild:
             return target
         _remove_interrupted_builds(root)
-        return _build_to_cache(project, key, target)
+        return _build_to_cache(project, key, target, progress)
 
 
 @contextmanager
-def _build_lock(root: Path) -> Iterator[None]:
+def _build_lock(root: Path, progress: Progress | None = None) -> Iterator[None]:
     """An exclusive lock on the cache folder, so that commands started together
     on a cold cache build once: the first builds, the others wait and reuse it."""
     with open(root / ".lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waited = time.perf_counter()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if progress is not None:
+                progress("wait for another build", time.perf_counter() - waited)
         try:
             yield
         finally:
@@ -196,12 +218,12 @@ def _remove_interrupted_builds(root: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _build_to_cache(project: Project, key: str, target: CachedBuild) -> CachedBuild:
+def _build_to_cache(project: Project, key: str, target: CachedBuild, progress: Progress | None = None) -> CachedBuild:
     root = target.folder.parent
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         store = ox.Store(str(scratch / "store"))
-        info, report = _build_into(store, project, on_disk=True)
+        info, report = _build_into(store, project, on_disk=True, progress=progress)
         store.flush()
         del store
         (scratch / "build.json").write_text(json.dumps(asdict(info), indent=2))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -25,9 +25,12 @@ app = typer.Typer(
 def build(
     project: ProjectOption = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Ignore the build cache.")] = False,
+    progress: Annotated[
+        Optional[bool], typer.Option("--progress/--quiet", " /-q", help="Report each build stage on stderr (default: when stderr is a terminal).")
+    ] = None,
 ) -> None:
     """Parse the sources, add the OWL RL closure, validate, and cache the result."""
-    kg = _graph(project, rebuild=rebuild)
+    kg = _graph(project, rebuild=rebuild, progress=progress)
     info = kg.info
     state = "reused from cache" if info.cached else f"built in {info.seconds:.2f} s"
     typer.echo(f"Graph {info.key}: {info.triples} triples, {state}.")

@@ -22,8 +22,21 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def open_graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebuild: bool = False):
-    """Open the knowledge graph, turning known failures into clear messages."""
+def stage_printer(enabled: bool | None = None):
+    """A progress callback printing one line per build stage to stderr; by
+    default only when stderr is a terminal (quiet when piped)."""
+    import sys
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    return lambda stage, seconds: typer.echo(f"  {stage} done in {seconds:.2f} s", err=True)
+
+
+def open_graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebuild: bool = False, progress: bool | None = None):
+    """Open the knowledge graph, turning known failures into clear messages;
+    a build it has to run reports its stages (see :func:`stage_printer`)."""
     from ..api import KnowledgeGraph
     from ..catalog import CatalogError
     from ..sources import SourceError
@@ -31,6 +44,6 @@ def open_graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebui
     try:
         if endpoint:
             return KnowledgeGraph.remote(endpoint, project)
-        return KnowledgeGraph.load(project, rebuild=rebuild)
+        return KnowledgeGraph.load(project, rebuild=rebuild, progress=stage_printer(progress))
     except (SourceError, CatalogError) as exc:
         raise fail(str(exc)) from None
