@@ -100,7 +100,7 @@ def _build_into(
     # after the mandate-derived facts, which it may extend.
     clock = time.perf_counter()
     inferred_graph = ox.NamedNode(INFERRED_GRAPH)
-    work.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in derive_mandate_facts(sources.data))
+    work.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in derive_mandate_facts(work)])
     sparql_closure(work)
     timings["reason"] = time.perf_counter() - clock
     _tell(progress, "reason", timings)

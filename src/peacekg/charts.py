@@ -127,9 +127,12 @@ def mandate_timeline(run: Runner, mission: str) -> MandateTimeline:
     head = list(run(_PREFIXES + f"""SELECT ?label ?acronym ?start ?end WHERE {{
         OPTIONAL {{ {m} rdfs:label ?label }} OPTIONAL {{ {m} pko:acronym ?acronym }}
         OPTIONAL {{ {m} pko:startDate ?start }} OPTIONAL {{ {m} pko:endDate ?end }} }} LIMIT 1"""))
-    row = head[0] if head else {}
-    get = (lambda name: row[name] if row and row[name] is not None else None)
-    label = (get("acronym") or get("label"))
+    row = head[0] if head else None
+
+    def get(name: str):
+        return row[name] if row is not None else None
+
+    label = get("acronym") or get("label")
     acts: dict[str, dict] = {}
     for r in run(_PREFIXES + f"""SELECT ?act ?r ?symbol ?d ?kind ?ch7 ?task ?taskLabel ?ended ?endedLabel ?troops ?observers ?police WHERE {{
         ?act pko:actOn {m} ; pko:byResolution ?r . ?r pko:documentSymbol ?symbol ; pko:adoptionDate ?d .
@@ -156,8 +159,7 @@ def mandate_timeline(run: Runner, mission: str) -> MandateTimeline:
                 a["ceilings"][name] = int(r[name].value)
     ordered = sorted(acts.values(), key=lambda a: (a["day"], a["symbol"]))
     return MandateTimeline(
-        mission, label.value if label else mission, _day(get("start")) if get("start") else None,
-        _day(get("end")) if get("end") else None,
+        mission, label.value if label else mission, _day(get("start")), _day(get("end")),
         [Act(a["r"], a["symbol"], a["day"], tuple(sorted(a["kinds"])), a["ch7"], tuple(sorted(a["tasks"].items(), key=lambda t: t[1])),
              tuple(sorted(a["ended"].items(), key=lambda t: t[1])), a["ceilings"]) for a in ordered],
     )

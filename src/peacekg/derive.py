@@ -7,11 +7,9 @@ for the inferred graph, so that every command and query sees the same answer.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pyoxigraph as ox
 
-from .namespaces import ID, PKO, XSD
+from .namespaces import DATA_GRAPH, ID, PKO, XSD
 
 _POC_TASK = ID + "task/protection-of-civilians"
 
@@ -39,17 +37,16 @@ _RULES = (
 )
 
 
-def derive_mandate_facts(asserted: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
-    """For each operation with a Chapter VII act or a protection-of-civilians
-    task: the flag (true), the first resolution and the date it was adopted; and
-    the kinds its acts made of it."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
+def derive_mandate_facts(store: ox.Store) -> list[ox.Triple]:
+    """From the data graph of ``store``: for each operation with a Chapter VII
+    act or a protection-of-civilians task, the flag (true), the first resolution
+    and the date it was adopted; and the kinds its acts made of it."""
+    data = ox.NamedNode(DATA_GRAPH)
     true = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
     derived: list[ox.Triple] = []
     for condition, flag, first, since in _RULES:
         seen: set[ox.NamedNode] = set()
-        for row in store.query(_FIRST_ACT.format(pko=PKO, condition=condition)):
+        for row in store.query(_FIRST_ACT.format(pko=PKO, condition=condition), default_graph=data):
             mission = row["mission"]
             if mission in seen:
                 continue
@@ -60,6 +57,7 @@ def derive_mandate_facts(asserted: Iterable[ox.Quad | ox.Triple]) -> list[ox.Tri
                 ox.Triple(mission, ox.NamedNode(PKO + since), row["date"]),
             ]
     # Every kind an act made of the operation is one of the operation's kinds.
-    for row in store.query(f"PREFIX pko: <{PKO}> SELECT DISTINCT ?m ?k WHERE {{ ?a pko:actOn ?m ; pko:setsOperationKind ?k }}"):
+    kinds = f"PREFIX pko: <{PKO}> SELECT DISTINCT ?m ?k WHERE {{ ?a pko:actOn ?m ; pko:setsOperationKind ?k }}"
+    for row in store.query(kinds, default_graph=data):
         derived.append(ox.Triple(row["m"], ox.NamedNode(PKO + "operationKind"), row["k"]))
     return sorted(derived, key=str)
