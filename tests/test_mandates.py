@@ -242,3 +242,14 @@ def test_mandate_gaps_list_the_renewals_still_missing(kg):
     assert all(g["next_recorded"] is None or g["next_recorded"] > g["expiry"] for g in gaps)
     # a chain recorded without holes has no gap: MONUC's runs from 1279 to 1925
     assert not [g for g in gaps if g["acronym"] == "MONUC"]
+
+
+def test_every_hand_over_the_issue_names_is_recorded(kg):
+    handovers = {(r["from"], r["to"]): (r["date"], r["resolution"]) for r in rows(kg, "handovers")}
+    assert handovers[("INTERFET", "UNTAET")] == ("2000-02-23", "S/RES/1264 (1999)")
+    assert handovers[("UNITAF", "UNOSOM II")] == ("1993-05-04", "S/RES/814 (1993)")
+    assert handovers[("MNF Haiti", "UNMIH")] == ("1995-03-31", "S/RES/975 (1995)")
+    assert handovers[("Operation Artemis", "MONUC")] == ("2003-09-01", "S/RES/1484 (2003)")
+    assert handovers[("MISCA", "MINUSCA")] == ("2014-09-15", "S/RES/2149 (2014)")
+    # UNOMUR was placed under UNAMIR's command by S/RES/872 (1993); no day of integration was confirmed
+    assert handovers[("UNOMUR", "UNAMIR")] == (None, "S/RES/872 (1993)")

@@ -180,3 +180,16 @@ def test_report_command_fails_on_an_ontology_error(tmp_path):
     assert result.exit_code == 0
     result = CliRunner().invoke(app, ["report", "--format", "yaml"])
     assert result.exit_code == 2
+
+
+def test_report_writes_every_mandate_chart_as_files(kg, tmp_path):
+    folder = tmp_path / "charts"
+    result = CliRunner().invoke(app, ["report", "--charts", str(folder)])
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in folder.iterdir()}
+    assert {"index.html", "mandate-mission-monusco.svg", "diffusion-norm-protection-of-civilians.svg"} <= names
+    assert len([n for n in names if n.startswith("mandate-")]) >= 80
+    monusco = (folder / "mandate-mission-monusco.svg").read_text()
+    assert monusco.startswith("<svg") and "S/RES/1925 (2010)" in monusco and "<polyline" in monusco
+    assert 'href="mandate-mission-monusco.svg"' in (folder / "index.html").read_text()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # written whole, no scratch left
