@@ -40,15 +40,77 @@ def load_bare(path: str) -> dict:
     return {"seconds": seconds, "triples": len(store), "rss_mb": _rss_mb()}
 
 
-def load_peacekg(path: str) -> dict:
-    """KnowledgeGraph from the file with the project's ontology and queries,
-    no reasoning, no validation."""
-    from peacekg.loading import load_files
+def project_for(path: str) -> Path:
+    """A peacekg project whose data/ holds the generated file (a symbolic
+    link), with this checkout's ontology and queries; kept under bench/data/
+    so that the query measurements reuse its build."""
+    import shutil
 
-    started = time.perf_counter()
-    kg = load_files([path], _project(), reasoning=None)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "triples": kg.backend.triple_count(), "rss_mb": _rss_mb()}
+    folder = Path(path).with_suffix(".project")
+    if not (folder / "ontology").is_dir():
+        scratch = folder.with_suffix(".tmp")
+        shutil.rmtree(scratch, ignore_errors=True)
+        (scratch / "data").mkdir(parents=True)
+        shutil.copytree(ROOT / "ontology", scratch / "ontology")
+        shutil.copytree(ROOT / "queries", scratch / "queries")
+        (scratch / "data" / "synthetic.nt").symlink_to(Path(path).resolve())
+        scratch.rename(folder)
+    return folder
+
+
+def _peacekg_command() -> str:
+    exe = Path(sys.executable).parent / "peacekg"
+    return str(exe) if exe.exists() else "peacekg"
+
+
+_LAUNCHER = """
+import json, resource, subprocess, sys, time
+clock = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(json.dumps({"seconds": time.perf_counter() - clock, "exit": proc.returncode,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "stderr": proc.stderr[-300:]}))
+"""
+
+
+def run_measured(command: list[str], env: dict) -> dict:
+    """Wall time and peak RSS of one whole process (measured by a launcher
+    whose only child it is); raises on exit codes other than 0 and 1."""
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *command], env=env, capture_output=True, text=True, check=True)
+    result = json.loads(proc.stdout)
+    if result["exit"] not in (0, 1):
+        raise RuntimeError(f"{' '.join(command[:3])}: exit {result['exit']}: {result['stderr']}")
+    return result
+
+
+def build_peacekg(path: str) -> dict:
+    """The user's path, whole process: ``peacekg build --rebuild --quiet`` on a
+    project whose data/ is the file; wall time, peak RSS of that process, and
+    the stage times the build recorded."""
+    import os
+    import subprocess
+
+    folder = project_for(path)
+    env = {**os.environ, "PEACEKG_PROJECT": str(folder), "PEACEKG_CACHE": str(folder / ".peacekg-cache")}
+    run = run_measured([_peacekg_command(), "build", "--rebuild", "--quiet"], env)
+    info = json.loads(next((folder / ".peacekg-cache").glob("*/build.json")).read_text())
+    return {"seconds": run["seconds"], "rss_mb": run["rss_mb"], "timings": info["timings"], "graphs": info["graphs"],
+            "triples": sum(info["graphs"].values()), "conforms": info["conforms"], "project": str(folder)}
+
+
+def _store_with(path: str) -> ox.Store:
+    """An in-memory store with the project's ontology and the file as data,
+    loaded by the build's own stage function."""
+    from peacekg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+    from peacekg.sources import load_file
+
+    store = ox.Store()
+    for source in _project().ontology_files:
+        load_file(store, source, ox.NamedNode(ONTOLOGY_GRAPH))
+    load_file(store, Path(path), ox.NamedNode(DATA_GRAPH))
+    return store
 
 
 # -- reasoning -----------------------------------------------------------------
@@ -64,15 +126,24 @@ def _inferred_digest(store: ox.Store) -> tuple[int, str]:
 def closure(path: str, engine: str) -> dict:
     """OWL RL closure time with ``engine`` ('sparql' or 'rl'), and a digest of
     what it inferred so that the engines can be compared."""
-    from peacekg.loading import load_files, rl_closure_into, sparql_closure
+    from peacekg.closure import sparql_closure
 
-    kg = load_files([path], _project(), reasoning=None)
-    store = kg.backend.store
+    store = _store_with(path)
     started = time.perf_counter()
-    (sparql_closure if engine == "sparql" else rl_closure_into)(store)
+    (sparql_closure if engine == "sparql" else _rl_closure_into)(store)
     seconds = time.perf_counter() - started
     count, digest = _inferred_digest(store)
     return {"seconds": seconds, "inferred": count, "digest": digest, "rss_mb": _rss_mb()}
+
+
+def _rl_closure_into(store: ox.Store) -> None:
+    """``reasonable``'s closure of the ontology and data graphs into the inferred graph."""
+    from peacekg.namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+    from peacekg.reason import rl_closure
+
+    asserted = [q for g in (ONTOLOGY_GRAPH, DATA_GRAPH) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in rl_closure(asserted))
 
 
 # -- validation ----------------------------------------------------------------
@@ -88,25 +159,33 @@ def _violations_digest(report) -> str:
 def shacl(path: str, engine: str, inject: bool = False) -> dict:
     """SHACL validation time with ``engine`` ('sparql' or 'pyshacl') of the
     data (with injected errors when ``inject``)."""
-    from peacekg.loading import validate_store
-    from peacekg.namespaces import DATA_GRAPH
+    from peacekg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+    from peacekg.sources import parse_file
 
     from .errors import inject as inject_errors
 
     project = _project()
     if inject:
-        from peacekg.loading import load_ontology
-
+        store = _store_with(path)
+        store.remove_graph(ox.NamedNode(DATA_GRAPH))
         triples = inject_errors(list(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES)))
-        store = ox.Store()
-        load_ontology(store, project)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(DATA_GRAPH)) for t in triples)
     else:
-        from peacekg.loading import load_files
-
-        store = load_files([path], project, reasoning=None).backend.store
+        store = _store_with(path)
+    shapes = parse_file(project.shapes_file)
     started = time.perf_counter()
-    report = validate_store(store, project, engine=engine)
+    if engine == "sparql":
+        from peacekg.shacl_sparql import validate_store
+
+        report = validate_store(store, shapes)
+    else:
+        from peacekg.validate import validate
+
+        report = validate(
+            store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)),
+            store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)),
+            shapes,
+        )
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -157,21 +236,28 @@ def _on_alarm(signum, frame):
 
 
 def queries(path: str, rdflib_timeout: float = 0.0, budget: float = 2.0) -> dict:
-    """Load with the SPARQL closure; then, per stored query, the median time
-    through KnowledgeGraph.query and on the bare pyoxigraph store (same store,
-    the same text with the same VALUES binding), and on an rdflib Graph of the
-    same triples when ``rdflib_timeout`` > 0 (prepared once; a query over the
-    timeout is reported as such)."""
+    """The built project (``peacekg build`` of the file, as users run it) opened
+    with KnowledgeGraph.load; per stored query, the median time through
+    KnowledgeGraph.query on that on-disk store, and of the same text (same
+    VALUES binding) on a bare in-memory pyoxigraph store holding the same
+    quads, and on an rdflib Graph of them when ``rdflib_timeout`` > 0
+    (prepared once; a query over the timeout is reported as such)."""
+    from peacekg.api import KnowledgeGraph
     from peacekg.catalog import with_values
-    from peacekg.loading import load_files
+    from peacekg.sources import Project
 
     from .generate import Scenario
 
+    folder = project_for(path)
+    import os
+
+    os.environ["PEACEKG_CACHE"] = str(folder / ".peacekg-cache")
     started = time.perf_counter()
-    kg = load_files([path], _project(), reasoning="sparql")
+    kg = KnowledgeGraph.load(Project(folder))
     out: dict = {"load_seconds": time.perf_counter() - started, "timings": kg.info.timings, "triples": kg.backend.triple_count()}
     out["inferred"] = kg.info.graphs
-    store = kg.backend.store
+    store = ox.Store()
+    store.bulk_extend(kg.backend.store.quads_for_pattern(None, None, None, None))
     params = Scenario().params()
     results: dict[str, dict] = {}
     for name, stored in kg.catalog.items():
@@ -260,9 +346,113 @@ def _rdflib_queries(store: ox.Store, kg, params: dict, results: dict, timeout: f
     return info
 
 
+# -- the user's next steps on a built project ------------------------------------
+
+
+def _built(path: str) -> tuple[Path, dict]:
+    import os
+
+    folder = project_for(path)
+    env = {**os.environ, "PEACEKG_PROJECT": str(folder), "PEACEKG_CACHE": str(folder / ".peacekg-cache")}
+    return folder, env
+
+
+def search(path: str, runs: int = 20) -> dict:
+    """``search`` on the built project: the full-text index (KnowledgeGraph.search)
+    beside the stored query's CONTAINS scan on the same store, median ms."""
+    import os
+
+    from peacekg.api import KnowledgeGraph
+    from peacekg.sources import Project
+
+    folder, env = _built(path)
+    os.environ.update(env)
+    kg = KnowledgeGraph.load(Project(folder))
+    stored = kg.catalog["search"]
+    out = {}
+    for text in ("liberia", "mission", "S/RES/1509"):
+        index_times, scan_times = [], []
+        hits = scan = None
+        for _ in range(runs):
+            clock = time.perf_counter()
+            hits = kg.search(text, 50)
+            middle = time.perf_counter()
+            scan = list(kg.backend.run(stored.text, stored.bind({"text": text})))
+            end = time.perf_counter()
+            index_times.append(middle - clock)
+            scan_times.append(end - middle)
+            if end - clock > 10:
+                break
+        out[text] = {"index": statistics.median(index_times), "scan": statistics.median(scan_times),
+                     "index_rows": len(hits.rows), "scan_rows": len(scan)}
+    return out
+
+
+def _wall(command: list[str], env: dict, runs: int) -> float:
+    import subprocess
+
+    times = []
+    for _ in range(runs):
+        clock = time.perf_counter()
+        proc = subprocess.run(command, env=env, capture_output=True)
+        times.append(time.perf_counter() - clock)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(proc.stderr.decode()[-300:])
+    return statistics.median(times)
+
+
+_BARE_QUERY = """
+import sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+for row in store.query(sys.argv[2], use_default_graph_as_union=True):
+    print(*row)
+"""
+
+
+def query_process(path: str, runs: int = 5) -> dict:
+    """Whole processes on the built project: ``peacekg query mission`` beside a
+    bare Python script that opens the same on-disk store with pyoxigraph and runs
+    the same text (median wall time)."""
+    import sys as _sys
+
+    from peacekg.catalog import Catalog, with_values
+
+    from .generate import Scenario
+
+    folder, env = _built(path)
+    store_path = next((folder / ".peacekg-cache").glob("*/store"))
+    stored = Catalog.from_folder(folder / "queries")["mission"]
+    params = Scenario().params()["mission"]
+    text = with_values(stored.text, stored.bind(params))
+    peacekg = _wall([_peacekg_command(), "query", "mission", *[a for k, v in params.items() for a in ("--param", f"{k}={v}")]], env, runs)
+    bare = _wall([_sys.executable, "-c", _BARE_QUERY, str(store_path), "PREFIX pko: <https://w3id.org/peacekg/ontology#>\n" + text], env, runs)
+    return {"peacekg": peacekg, "bare": bare}
+
+
+def commands(path: str) -> dict:
+    """What a user runs after the build, whole process, once each (build cached):
+    ``validate``, ``stats``, ``report --no-data`` and ``report``, ``release``."""
+    import tempfile
+
+    folder, env = _built(path)
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, args in {
+            "validate": ["validate"],
+            "stats": ["stats"],
+            "report": ["report", "--fail-on", "none"],
+            "release": ["release", "--out", str(Path(tmp) / "release")],
+        }.items():
+            try:
+                out[name] = run_measured([_peacekg_command(), *args], env)
+            except RuntimeError as exc:
+                out[name] = {"error": str(exc)}
+    return out
+
+
 # -- entry point for child processes -------------------------------------------
 
-MEASUREMENTS = {f.__name__: f for f in (load_bare, load_peacekg, closure, shacl, queries)}
+MEASUREMENTS = {f.__name__: f for f in (load_bare, build_peacekg, closure, shacl, queries, search, query_process, commands)}
 
 
 def main(argv: list[str]) -> None:

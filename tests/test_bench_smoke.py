@@ -59,11 +59,21 @@ def test_queries_agree_across_engines(tiny: Path):
         assert result["queries"][name]["rows"] > 0, name
 
 
-def test_loading_matches_bare_pyoxigraph(tiny: Path):
-    bare, peacekg = measure.load_bare(str(tiny)), measure.load_peacekg(str(tiny))
+def test_build_measures_the_users_command_on_the_same_triples(tiny: Path):
+    bare, build = measure.load_bare(str(tiny)), measure.build_peacekg(str(tiny))
     triples = sum(1 for _ in ox.parse(path=str(tiny), format=ox.RdfFormat.N_TRIPLES))
     assert bare["triples"] == triples
-    assert peacekg["triples"] > triples  # plus the ontology
+    assert build["graphs"]["https://w3id.org/peacekg/graph/data"] == triples
+    assert build["graphs"]["https://w3id.org/peacekg/graph/inferred"] > 0 and build["conforms"]
+    assert set(build["timings"]) == {"load", "reason", "validate", "persist", "index"}
+    assert build["rss_mb"] > 0
+
+
+def test_search_index_finds_what_the_scan_finds(tiny: Path):
+    measure.build_peacekg(str(tiny))
+    result = measure.search(str(tiny), runs=1)
+    # "liberia" is a whole word in every name the scan finds, so both find the same resources.
+    assert result["liberia"]["index_rows"] == result["liberia"]["scan_rows"] > 0
 
 
 def test_report_renders(tiny: Path):
@@ -74,7 +84,8 @@ def test_report_renders(tiny: Path):
         "quick": True,
         "scales": {"tiny": {
             "load_bare": measure.load_bare(str(tiny)),
-            "load_peacekg": measure.load_peacekg(str(tiny)),
+            "build": measure.build_peacekg(str(tiny)),
+            "search": measure.search(str(tiny), runs=1),
             "queries": measure.queries(str(tiny), 0.0, 0.01),
             "closure_sparql": measure.closure(str(tiny), "sparql"),
             "shacl_sparql": measure.shacl(str(tiny), "sparql"),
@@ -84,6 +95,7 @@ def test_report_renders(tiny: Path):
     }
     text = report(results)
     assert "## Stored queries" in text and "| missions |" in text and "Skipped" in text
+    assert "## Building: `peacekg build`, whole process" in text and "## Search" in text
 
 
 def test_generator_counts_lines():

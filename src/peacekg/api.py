@@ -1,17 +1,18 @@
 """The Python API: :class:`KnowledgeGraph`, which the command line mirrors."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import BuildInfo, CachedBuild, build_in_memory, cached_build
+from .build import BuildInfo, CachedBuild, Progress, build_in_memory, cached_build
+from .fulltext import FullTextIndex
 from .catalog import Catalog, StoredQuery
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from .sources import Project, as_project
+from .sources import LOADED_GRAPH_BASE, LoadedSource, Project, as_project
 from .store import Backend, OxigraphBackend, RawResult, RemoteBackend
 from .validate import ValidationReport
 
@@ -72,8 +73,10 @@ class KnowledgeGraph:
         info: BuildInfo | None = None,
         report: ValidationReport | None = None,
         cached: CachedBuild | None = None,
+        index: FullTextIndex | None = None,
     ):
         self.backend = backend
+        self._index = index
         self.catalog = catalog
         self.project = project
         self.info = info
@@ -85,18 +88,25 @@ class KnowledgeGraph:
     @classmethod
     def load(
         cls, project: Project | Path | str | None = None, *, cache: bool = True, rebuild: bool = False,
-        progress: Callable[[str, float], None] | None = None,
+        progress: Progress | Callable[[str, float], None] | None = None, files: Iterable[Path | str] = (),
     ) -> KnowledgeGraph:
         """Build (or reuse the cached build of) the project's graph on the
         embedded store. ``cache=False`` builds in memory and writes nothing;
-        ``progress`` is told each build stage as it ends (name, seconds)."""
+        ``files`` adds outside RDF files (each into its own named graph, as
+        ``peacekg load`` does, but for this graph only); ``progress`` is told
+        each build stage as it ends (name, seconds), or is a
+        :class:`peacekg.build.Progress`."""
         project = as_project(project)
+        if files:
+            extra = tuple(LoadedSource(Path(f).resolve(), LOADED_GRAPH_BASE + Path(f).name) for f in files)
+            project = Project(project.root, (*project.loaded_sources, *extra))
         catalog = Catalog.from_folder(project.queries_dir)
         if not cache:
-            store, info, report = build_in_memory(project, progress)
-            return cls(OxigraphBackend(store), catalog, project=project, info=info, report=report)
+            store, info, report, index = build_in_memory(project, progress)
+            return cls(OxigraphBackend(store), catalog, project=project, info=info, report=report, index=index)
         build = cached_build(project, rebuild=rebuild, progress=progress)
-        return cls(OxigraphBackend(build.open_store()), catalog, project=project, info=build.info(), cached=build)
+        return cls(OxigraphBackend(build.open_store()), catalog, project=project, info=build.info(), cached=build,
+                   index=build.open_index())
 
     @classmethod
     def remote(cls, endpoint: str, project: Project | Path | str | None = None, **options) -> KnowledgeGraph:
@@ -117,9 +127,20 @@ class KnowledgeGraph:
         return self.catalog[name]
 
     def run(self, name: str, params: Mapping[str, str] | None = None) -> RawResult | list[ox.Triple]:
-        """Run a stored query and return the raw pyoxigraph result (for serialising)."""
+        """Run a stored query and return the raw pyoxigraph result (for serialising).
+        ``search`` runs on the full-text index where the graph has one (ranked;
+        the stored text's CONTAINS scan is the fallback for remote stores)."""
         query = self.catalog[name]
-        return self.backend.run(query.text, query.bind(params or {}))
+        bindings = query.bind(params or {})
+        if name == "search" and self._index is not None:
+            return self.backend.run(_search_by_index(self._index.search(bindings["text"].value)))
+        return self.backend.run(query.text, bindings)
+
+    def search(self, text: str, limit: int = 50) -> SelectResult:
+        """Resources whose names match ``text``, best first (resource, label, type)."""
+        if self._index is None:
+            return self.query("search", text=text)
+        return materialise(self.backend.run(_search_by_index(self._index.search(text, limit))))
 
     def query(self, name: str, **params: str) -> SelectResult | bool | list[ox.Triple]:
         """Run a stored query with typed parameters given as strings."""
@@ -177,3 +198,23 @@ class KnowledgeGraph:
         return self.backend.store
 
 
+#: Labels and most specific types of the index's hits, in the index's order.
+_SEARCH_BY_INDEX = """
+PREFIX pko: <https://w3id.org/peacekg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?resource ?label ?type WHERE {
+  VALUES (?resource ?rank) { @HITS@ }
+  OPTIONAL { ?resource rdfs:label ?rdfsLabel }
+  OPTIONAL { ?resource skos:prefLabel ?prefLabel FILTER (LANGMATCHES(LANG(?prefLabel), "en") || LANG(?prefLabel) = "") }
+  OPTIONAL { ?resource a ?t . ?t rdfs:label ?typeLabel . FILTER (STRSTARTS(STR(?t), STR(pko:)))
+             FILTER NOT EXISTS { ?resource a ?sub . ?sub rdfs:subClassOf ?t . FILTER (?sub != ?t) } }
+  BIND (COALESCE(?rdfsLabel, ?prefLabel, "") AS ?label)
+  BIND (COALESCE(?typeLabel, "") AS ?type)
+}
+ORDER BY ?rank ?label ?type"""
+
+
+def _search_by_index(hits: list) -> str:
+    rows = " ".join(f"({ox.NamedNode(hit.resource)} {rank})" for rank, hit in enumerate(hits))
+    return _SEARCH_BY_INDEX.replace("@HITS@", rows)

@@ -1,6 +1,13 @@
-"""Building the graph: parse every source into named graphs, add the OWL RL
-closure, validate, and keep the result in a cache keyed by the sources' content
-so that later commands skip all of it when nothing changed."""
+"""The build pipeline, the one path every command, the Python API, the server
+and the benchmarks take: sources -> load -> derive and close -> validate and
+check consistency -> persist (store and search index), kept in a cache keyed by
+the sources' content so that later commands skip all of it.
+
+Stages live in their own modules: :mod:`peacekg.sources` (finding and streaming
+files), :mod:`peacekg.derive` (mandate facts), :mod:`peacekg.closure` (OWL 2 RL),
+:mod:`peacekg.shacl_sparql` (SHACL), :mod:`peacekg.fulltext` (search index);
+this module runs them in order and keeps the result.
+"""
 from __future__ import annotations
 
 import fcntl
@@ -18,15 +25,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .closure import graph_size, sparql_closure
 from .derive import derive_mandate_facts
-from .loading import sparql_closure
-from .sources import Project, parse_file
+from .fulltext import FullTextIndex
+from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .reason import CLASHES_QUERY
 from .shacl_sparql import validate_store
+from .sources import LoadedSource, OnRead, Project, load_file, parse_file
 from .validate import ValidationReport
 
 #: Bump when the build's output changes for the same sources.
-BUILD_FORMAT = "1"
+BUILD_FORMAT = "2"
 
 
 @dataclass
@@ -42,6 +51,8 @@ class BuildInfo:
     violation_count: int
     cached: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    #: Resources in two disjoint classes (after the closure): the graph is inconsistent.
+    clashes: list[str] = field(default_factory=list)
 
     @property
     def triples(self) -> int:
@@ -50,7 +61,8 @@ class BuildInfo:
 
 @dataclass
 class Sources:
-    """Parsed sources: the quads of each named graph, and the shapes."""
+    """Parsed sources: the quads of each named graph, and the shapes (for
+    small projects and tests; the build streams files instead)."""
 
     ontology: list[ox.Quad]
     data: list[ox.Quad]
@@ -58,7 +70,7 @@ class Sources:
 
 
 def parse_sources(project: Project) -> Sources:
-    """Parse every source file; the first syntax error raises SourceError."""
+    """Parse every source file into Python quads; the first syntax error raises SourceError."""
     ontology_graph, data_graph = ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(DATA_GRAPH)
     ontology = [q for path in project.ontology_files for q in parse_file(path, ontology_graph)]
     data = [q for path in project.data_files for q in parse_file(path, data_graph)]
@@ -66,81 +78,103 @@ def parse_sources(project: Project) -> Sources:
     return Sources(ontology, data, shapes)
 
 
-#: Told each build stage as it ends: (stage name, seconds it took).
-Progress = Callable[[str, float], None]
+@dataclass
+class Progress:
+    """What a build tells as it runs: each stage as it ends (name, seconds),
+    and the reading of each file (see :class:`peacekg.sources.ReadProgress`)."""
+
+    stage: Callable[[str, float], None] | None = None
+    reading: OnRead | None = None
 
 
-def build_in_memory(project: Project, progress: Progress | None = None) -> tuple[ox.Store, BuildInfo, ValidationReport]:
-    """Parse, reason and validate into a new in-memory store."""
+def as_progress(progress: Progress | Callable[[str, float], None] | None) -> Progress:
+    """A Progress from a Progress, a stage callback or None."""
+    if isinstance(progress, Progress):
+        return progress
+    return Progress(stage=progress)
+
+
+def build_in_memory(
+    project: Project, progress: Progress | Callable[[str, float], None] | None = None
+) -> tuple[ox.Store, BuildInfo, ValidationReport, FullTextIndex]:
+    """Run the pipeline into a new in-memory store; nothing is written."""
     store = ox.Store()
-    info, report = _build_into(store, project, progress=progress)
-    return store, info, report
+    info, report, index = run_pipeline(store, project, progress=as_progress(progress))
+    return store, info, report, index
 
 
-def _build_into(
-    store: ox.Store, project: Project, *, on_disk: bool = False, progress: Progress | None = None
-) -> tuple[BuildInfo, ValidationReport]:
-    """Build into ``store``. The work is done in memory (rule updates on an
-    on-disk store are ten times slower); an on-disk ``store`` receives the
-    result in one bulk write ("persist")."""
+def run_pipeline(
+    store: ox.Store, project: Project, *, folder: Path | None = None, progress: Progress | None = None
+) -> tuple[BuildInfo, ValidationReport, FullTextIndex]:
+    """The pipeline, into ``store``. With ``folder`` (an on-disk build) the
+    work is done in memory (rule updates on disk are ten times slower) and the
+    result is written to ``store`` in one bulk load, the search index beside it."""
+    progress = progress or Progress()
     timings: dict[str, float] = {}
-    started = clock = time.perf_counter()
-    sources = parse_sources(project)
-    timings["parse"] = time.perf_counter() - clock
-    _tell(progress, "parse", timings)
+    started = time.perf_counter()
+    loaded = project.loaded_sources
+    data_graphs = (DATA_GRAPH, *dict.fromkeys(s.graph for s in loaded))
 
-    clock = time.perf_counter()
-    work = ox.Store() if on_disk else store
-    work.bulk_extend(sources.ontology + sources.data)
-    timings["load"] = time.perf_counter() - clock
-    _tell(progress, "load", timings)
+    with _stage("load", timings, progress):
+        work = ox.Store() if folder is not None else store
+        shapes = parse_file(project.shapes_file, ox.DefaultGraph())
+        inputs = [(path, ONTOLOGY_GRAPH) for path in project.ontology_files]
+        inputs += [(path, DATA_GRAPH) for path in project.data_files]
+        inputs += [(source.path, source.graph) for source in loaded]
+        for path, graph in inputs:
+            load_file(work, path, ox.NamedNode(graph), progress.reading)
 
-    # The OWL 2 RL closure runs as SPARQL rules on the store itself (linear in
-    # the data, the same triples as `reasonable`; tests/test_reason.py checks it),
-    # after the mandate-derived facts, which it may extend.
-    clock = time.perf_counter()
-    inferred_graph = ox.NamedNode(INFERRED_GRAPH)
-    work.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in derive_mandate_facts(work)])
-    sparql_closure(work)
-    timings["reason"] = time.perf_counter() - clock
-    _tell(progress, "reason", timings)
+    # The mandate-derived facts first: the closure may extend them.
+    with _stage("reason", timings, progress):
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        work.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive_mandate_facts(work)])
+        sparql_closure(work, data_graphs)
 
-    clock = time.perf_counter()
-    report = validate_store(work, sources.shapes)
-    timings["validate"] = time.perf_counter() - clock
-    _tell(progress, "validate", timings)
+    with _stage("validate", timings, progress):
+        report = validate_store(work, shapes, graphs=(*data_graphs, ONTOLOGY_GRAPH))
+        clashes = [
+            f"{row['x'].value} is both a {row['a'].value} and a {row['b'].value}, which are disjoint"
+            for row in work.query(CLASHES_QUERY, use_default_graph_as_union=True)
+        ]
 
-    if on_disk:
-        clock = time.perf_counter()
-        store.bulk_extend(work.quads_for_pattern(None, None, None, None))
-        del work
-        timings["persist"] = time.perf_counter() - clock
-        _tell(progress, "persist", timings)
+    if folder is not None:
+        with _stage("persist", timings, progress):
+            dump = folder / "graph.nq"
+            with open(dump, "wb") as stream:
+                work.dump(stream, format=ox.RdfFormat.N_QUADS)
+            del work
+            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            dump.unlink()
+        work = store
+    with _stage("index", timings, progress):
+        index = FullTextIndex.build(work, None if folder is None else folder / "search.sqlite")
 
-    graphs = {
-        name: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-        for name in (ONTOLOGY_GRAPH, DATA_GRAPH, INFERRED_GRAPH)
-    }
+    graphs = {name: graph_size(store, name) for name in (ONTOLOGY_GRAPH, *data_graphs, INFERRED_GRAPH)}
     info = BuildInfo(
         key=cache_key(project),
         graphs=graphs,
-        sources=[str(p.relative_to(project.root)) for p in project.source_files()],
+        sources=[str(p.relative_to(project.root)) if p.is_relative_to(project.root) else str(p) for p in project.source_files()],
         seconds=time.perf_counter() - started,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         conforms=report.conforms,
         violation_count=len(report.violations),
         timings=timings,
+        clashes=clashes,
     )
-    return info, report
+    return info, report, index
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float], progress: Progress) -> Iterator[None]:
+    clock = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - clock
+    if progress.stage is not None:
+        progress.stage(name, timings[name])
 
 
 #: Modules whose code decides what a build contains; their text is part of the cache key.
-_BUILD_MODULES = ("build.py", "derive.py", "loading.py", "reason.py", "validate.py", "shacl_sparql.py", "sources.py", "terms.py", "namespaces.py")
-
-
-def _tell(progress: Progress | None, stage: str, timings: dict[str, float]) -> None:
-    if progress is not None:
-        progress(stage, timings[stage])
+_BUILD_MODULES = ("build.py", "derive.py", "closure.py", "fulltext.py", "reason.py", "validate.py", "shacl_sparql.py", "sources.py", "terms.py", "namespaces.py")
 
 
 def cache_key(project: Project) -> str:
@@ -175,8 +209,13 @@ class CachedBuild:
     def open_store(self) -> ox.Store:
         return ox.Store.read_only(str(self.store_path))
 
+    def open_index(self) -> FullTextIndex:
+        return FullTextIndex.open(self.folder / "search.sqlite")
 
-def cached_build(project: Project, *, rebuild: bool = False, progress: Progress | None = None) -> CachedBuild:
+
+def cached_build(
+    project: Project, *, rebuild: bool = False, progress: Progress | Callable[[str, float], None] | None = None
+) -> CachedBuild:
     """The cached build for the current sources, building it first if needed.
     The cache folder appears atomically (built aside, then renamed)."""
     key = cache_key(project)
@@ -190,11 +229,11 @@ def cached_build(project: Project, *, rebuild: bool = False, progress: Progress 
         if target.folder.is_dir() and not rebuild:
             return target
         _remove_interrupted_builds(root)
-        return _build_to_cache(project, key, target, progress)
+        return _build_to_cache(project, key, target, as_progress(progress))
 
 
 @contextmanager
-def _build_lock(root: Path, progress: Progress | None = None) -> Iterator[None]:
+def _build_lock(root: Path, progress: Progress | Callable[[str, float], None] | None = None) -> Iterator[None]:
     """An exclusive lock on the cache folder, so that commands started together
     on a cold cache build once: the first builds, the others wait and reuse it."""
     with open(root / ".lock", "a+b") as handle:
@@ -203,8 +242,9 @@ def _build_lock(root: Path, progress: Progress | None = None) -> Iterator[None]:
         except BlockingIOError:
             waited = time.perf_counter()
             fcntl.flock(handle, fcntl.LOCK_EX)
-            if progress is not None:
-                progress("wait for another build", time.perf_counter() - waited)
+            progress = as_progress(progress)
+            if progress.stage is not None:
+                progress.stage("wait for another build", time.perf_counter() - waited)
         try:
             yield
         finally:
@@ -223,7 +263,8 @@ def _build_to_cache(project: Project, key: str, target: CachedBuild, progress: P
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         store = ox.Store(str(scratch / "store"))
-        info, report = _build_into(store, project, on_disk=True, progress=progress)
+        info, report, index = run_pipeline(store, project, folder=scratch, progress=progress)
+        index.close()
         store.flush()
         del store
         (scratch / "build.json").write_text(json.dumps(asdict(info), indent=2))

@@ -29,7 +29,9 @@ def build(
         Optional[bool], typer.Option("--progress/--quiet", " /-q", help="Report each build stage on stderr (default: when stderr is a terminal).")
     ] = None,
 ) -> None:
-    """Parse the sources, add the OWL RL closure, validate, and cache the result."""
+    """Parse the sources, add the OWL RL closure, validate, check for disjoint-class
+    clashes, and cache the result with its search index (exit 1 when the graph
+    does not conform or is inconsistent)."""
     kg = _graph(project, rebuild=rebuild, progress=progress)
     info = kg.info
     state = "reused from cache" if info.cached else f"built in {info.seconds:.2f} s"
@@ -38,6 +40,11 @@ def build(
         typer.echo(f"  {graph:45} {count:>8} triples")
     if not info.cached:
         typer.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in info.timings.items()))
+    if info.clashes:
+        typer.echo("INCONSISTENT: resources in two disjoint classes (after the OWL RL closure):")
+        typer.echo("\n".join(f"  {c}" for c in info.clashes))
+        typer.echo("Run `peacekg reason` for HermiT's verdict.")
+        raise typer.Exit(1)
     if info.conforms:
         typer.echo("SHACL: conforms.")
     else:
@@ -224,6 +231,25 @@ def _cell(term, compact) -> str:
     if isinstance(term, ox.Literal) and term.datatype.value.endswith("#dateTime") and term.value.endswith("T00:00:00"):
         return term.value[:10]
     return term.value if hasattr(term, "value") else str(term)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to look for in names, labels, acronyms and document symbols.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many results.")] = 20,
+    fmt: FormatOption = "table",
+    project: ProjectOption = None,
+    endpoint: EndpointOption = None,
+) -> None:
+    """Find resources by name, best first (full-text index; the stored query
+    `search` on a remote endpoint)."""
+    kg = _graph(project, endpoint)
+    if kg._index is None:
+        _print_result(kg.run("search", {"text": text}), fmt)
+        return
+    from .api import _search_by_index
+
+    _print_result(kg.backend.run(_search_by_index(kg._index.search(text, limit))), fmt)
 
 
 @app.command()

@@ -165,7 +165,8 @@ def stamp_version(ontology: Iterable[ox.Triple], version: str) -> list[ox.Triple
 
 def collect(project: Project, version: str | None = None) -> ReleaseContent:
     """The release's triples from the project's (cached) build."""
-    from .build import cached_build, parse_sources
+    from .build import cached_build
+    from .sources import parse_file
 
     build = cached_build(project)
     store = build.open_store()
@@ -176,7 +177,7 @@ def collect(project: Project, version: str | None = None) -> ReleaseContent:
         }
     finally:
         del store
-    shapes = [ox.Triple(q.subject, q.predicate, q.object) for q in parse_sources(project).shapes]
+    shapes = [ox.Triple(q.subject, q.predicate, q.object) for q in parse_file(project.shapes_file)]
     version = version or ontology_version(graphs[ONTOLOGY_GRAPH])
     if not version:
         raise ReleaseError("the ontology has no owl:versionInfo; pass --version")

@@ -144,7 +144,8 @@ def check_consistency(triples: Iterable[ox.Quad | ox.Triple]) -> ConsistencyRepo
     return ConsistencyReport(True, unsatisfiable, len(triples), time.perf_counter() - started)
 
 
-_CLASHES = """
+#: Resources typed with two disjoint classes (OWL 2 RL cax-dw, cax-adc).
+CLASHES_QUERY = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT DISTINCT ?x ?a ?b WHERE {
@@ -162,4 +163,4 @@ def disjointness_clashes(triples: Iterable[ox.Triple]) -> list[str]:
     triples = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in [*triples, *rl_closure(triples)])
-    return [f"{row['x'].value} is both a {row['a'].value} and a {row['b'].value}, which are disjoint" for row in store.query(_CLASHES)]
+    return [f"{row['x'].value} is both a {row['a'].value} and a {row['b'].value}, which are disjoint" for row in store.query(CLASHES_QUERY)]

@@ -426,7 +426,7 @@ def validate_store(
     checked = sum(
         int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}")))["n"].value)
         for g in validator.graphs
-        if g.value == DATA_GRAPH
+        if g.value != ONTOLOGY_GRAPH
     )
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),

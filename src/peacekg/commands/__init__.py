@@ -8,7 +8,7 @@ import importlib
 import typer
 
 #: Modules under peacekg.commands that add commands to the CLI.
-COMMAND_MODULES = ("serve", "release", "quality")
+COMMAND_MODULES = ("serve", "release", "quality", "load")
 
 
 def register_all(app: typer.Typer) -> None:

@@ -22,16 +22,58 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+class TerminalProgress:
+    """Build progress on stderr: a bar per file being read (bytes, statements
+    and statements per second) and one line per stage as it ends."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.bar = None
+        self.tasks: dict = {}
+
+    def stage(self, name: str, seconds: float) -> None:
+        self._stop_bar()
+        self.console.print(f"  {name} done in {seconds:.2f} s", highlight=False)
+
+    def reading(self, read) -> None:
+        from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+        if self.bar is None:
+            self.bar = Bar(
+                TextColumn("  {task.description}"), BarColumn(), DownloadColumn(),
+                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=self.console, transient=False,
+            )
+            self.bar.start()
+        task = self.tasks.get(read.path)
+        if task is None:
+            task = self.tasks[read.path] = self.bar.add_task(read.path.name, total=read.total_bytes, rate="")
+        rate = ""
+        if read.statements is not None and read.seconds > 0:
+            rate = f"{read.statements:,} triples, {read.statements / read.seconds:,.0f}/s"
+        self.bar.update(task, completed=read.bytes_read, rate=rate)
+
+    def _stop_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar, self.tasks = None, {}
+
+
 def stage_printer(enabled: bool | None = None):
-    """A progress callback printing one line per build stage to stderr; by
-    default only when stderr is a terminal (quiet when piped)."""
+    """Build progress for the terminal (:class:`TerminalProgress`), by default
+    only when stderr is a terminal (quiet when piped)."""
     import sys
+
+    from ..build import Progress
 
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
         return None
-    return lambda stage, seconds: typer.echo(f"  {stage} done in {seconds:.2f} s", err=True)
+    terminal = TerminalProgress()
+    # Small files (the curated sources) are read in a blink: bars only for large ones.
+    return Progress(stage=terminal.stage, reading=lambda r: terminal.reading(r) if r.total_bytes >= 8 << 20 else None)
 
 
 def open_graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebuild: bool = False, progress: bool | None = None):

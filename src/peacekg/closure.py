@@ -1,144 +1,26 @@
-"""Loading external RDF files (N-Triples, N-Quads, Turtle) into a
-:class:`~peacekg.api.KnowledgeGraph` with the project's ontology and stored
-queries, at the speed of pyoxigraph's bulk loader.
+"""The build's reasoning stage: the OWL 2 RL closure of the ontology and the
+asserted graphs, computed on the Oxigraph store itself.
 
-This is the path for graphs far larger than the curated one (monthly troop
-contributions, every resolution, millions of triples): the files are streamed
-into an in-memory Oxigraph store, never parsed into Python objects.
-
-- Reasoning (``reasoning=``): ``"sparql"`` (default) adds the OWL 2 RL closure
-  with rules run as SPARQL updates on the store itself, which scales to millions
-  of triples; ``"rl"`` uses the build's engine (``reasonable``, see
-  :func:`peacekg.reason.rl_closure`), which holds everything in Python and
-  runs out of memory near a million triples; ``None`` skips reasoning.
-- Validation (``validation=``): ``"sparql"`` runs the SHACL shapes as SPARQL on
-  the store (:mod:`peacekg.shacl_sparql`); ``"pyshacl"`` uses the reference
-  engine (:func:`peacekg.validate.validate`); ``None`` (default) skips it.
-
->>> from peacekg.loading import load_files
->>> kg = load_files(["bench/data/synthetic-10k.nt"])   # doctest: +SKIP
->>> kg.query("missions-in-country", country="LBR")      # doctest: +SKIP
+The schema (a few hundred triples) is closed in Python by ``reasonable``
+(:func:`peacekg.reason.rl_closure`); the rules that reach instance data (class
+and property hierarchies, domains, ranges, inverse, symmetric and transitive
+properties, property chains) then run as SPARQL updates, semi-naive, round
+after round until nothing new appears. Time and memory grow with the data, not
+faster (docs/benchmarks.md); the inferred triples equal ``reasonable``'s on the
+whole graph (tests/test_reason.py).
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, RDF, RDFS
-from .sources import RDF_FORMATS, Project, SourceError, as_project, parse_file
-
-if TYPE_CHECKING:
-    from .api import KnowledgeGraph
-    from .validate import ValidationReport
-
-Reasoning = Literal["sparql", "rl"] | None
-Validation = Literal["sparql", "pyshacl"] | None
-
-
-def load_files(
-    paths: Iterable[Path | str],
-    project: Project | Path | str | None = None,
-    *,
-    reasoning: Reasoning = "sparql",
-    validation: Validation = None,
-) -> KnowledgeGraph:
-    """A KnowledgeGraph over the project's ontology and the data in ``paths``
-    (into the data graph), held in memory; ``kg.info.timings`` says where the
-    time went (load, reason, validate)."""
-    from .api import KnowledgeGraph
-    from .build import BuildInfo
-    from .catalog import Catalog
-    from .store import OxigraphBackend
-
-    project = as_project(project)
-    paths = [Path(p) for p in paths]
-    timings: dict[str, float] = {}
-    started = clock = time.perf_counter()
-    store = ox.Store()
-    load_ontology(store, project)
-    for path in paths:
-        bulk_load(store, path, DATA_GRAPH)
-    catalog = Catalog.from_folder(project.queries_dir)
-    timings["load"] = time.perf_counter() - clock
-
-    if reasoning is not None:
-        clock = time.perf_counter()
-        if reasoning == "sparql":
-            sparql_closure(store)
-        elif reasoning == "rl":
-            rl_closure_into(store)
-        else:
-            raise ValueError(f"unknown reasoning {reasoning!r}; use 'sparql', 'rl' or None")
-        timings["reason"] = time.perf_counter() - clock
-
-    report = None
-    if validation is not None:
-        clock = time.perf_counter()
-        report = validate_store(store, project, engine=validation)
-        timings["validate"] = time.perf_counter() - clock
-
-    graphs = {name: graph_size(store, name) for name in (ONTOLOGY_GRAPH, DATA_GRAPH, INFERRED_GRAPH)}
-    info = BuildInfo(
-        key="external",
-        graphs=graphs,
-        sources=[str(p) for p in paths],
-        seconds=time.perf_counter() - started,
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        conforms=report.conforms if report else True,
-        violation_count=len(report.violations) if report else 0,
-        timings=timings,
-    )
-    backend = OxigraphBackend(store, f"in-memory Oxigraph store ({len(paths)} file(s))")
-    return KnowledgeGraph(backend, catalog, project=project, info=info, report=report)
-
-
-def load_ontology(store: ox.Store, project: Project) -> None:
-    """The project's ontology files into the ontology graph."""
-    graph = ox.NamedNode(ONTOLOGY_GRAPH)
-    store.bulk_extend([q for path in project.ontology_files for q in parse_file(path, graph)])
-
-
-def bulk_load(store: ox.Store, path: Path, graph: str = DATA_GRAPH) -> None:
-    """Stream one RDF file into ``graph`` with pyoxigraph's bulk loader (no
-    transaction, no Python objects per triple). N-Quads keep their own graphs."""
-    fmt = RDF_FORMATS.get(path.suffix)
-    if fmt is None:
-        raise SourceError(path, f"unknown RDF file type {path.suffix!r}; known: {', '.join(RDF_FORMATS)}")
-    if not path.is_file():
-        raise SourceError(path, "no such file")
-    target = None if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else ox.NamedNode(graph)
-    try:
-        store.bulk_load(path=str(path), format=fmt, to_graph=target)
-    except SyntaxError as exc:
-        raise SourceError(path, str(exc.msg if hasattr(exc, "msg") else exc), exc.lineno, exc.offset) from exc
 
 
 def graph_size(store: ox.Store, graph: str) -> int:
     result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     return int(next(iter(result))["n"].value)
-
-
-# -- reasoning ---------------------------------------------------------------
-
-
-def rl_closure_into(store: ox.Store) -> int:
-    """The build's closure (``reasonable``) of the ontology and data graphs,
-    into the inferred graph; returns the number of inferred triples."""
-    from .reason import rl_closure
-
-    asserted = [
-        *store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)),
-        *store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)),
-    ]
-    inferred = ox.NamedNode(INFERRED_GRAPH)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in rl_closure(asserted))
-    return graph_size(store, INFERRED_GRAPH)
 
 
 @dataclass(frozen=True)
@@ -174,7 +56,7 @@ _DELTA_GRAPH = INFERRED_GRAPH + "/round"
 _RDF_TYPE = f"<{RDF}type>"
 
 
-def sparql_closure(store: ox.Store, max_rounds: int = 10) -> int:
+def sparql_closure(store: ox.Store, data_graphs: tuple[str, ...] = (DATA_GRAPH,), max_rounds: int = 10) -> int:
     """Add the OWL 2 RL closure of the ontology and data graphs to the inferred
     graph, keeping the build's conventions (:func:`peacekg.reason.rl_closure`):
     only new, ground, non-trivial triples.
@@ -189,8 +71,8 @@ def sparql_closure(store: ox.Store, max_rounds: int = 10) -> int:
 
     inferred = ox.NamedNode(INFERRED_GRAPH)
     schema = list(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
-    schema += _schema_statements_in_data(store)
-    asserted = (ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(DATA_GRAPH))
+    schema += _schema_statements_in_data(store, data_graphs)
+    asserted = tuple(ox.NamedNode(g) for g in (ONTOLOGY_GRAPH, *data_graphs))
     store.bulk_extend(
         ox.Quad(t.subject, t.predicate, t.object, inferred)
         for t in rl_closure(schema)
@@ -255,12 +137,13 @@ _SCHEMA_PREDICATES = (
 )
 
 
-def _schema_statements_in_data(store: ox.Store) -> list[ox.Quad]:
+def _schema_statements_in_data(store: ox.Store, data_graphs: tuple[str, ...]) -> list[ox.Quad]:
     """Schema axioms written in data files (rare, but they must count)."""
-    data = ox.NamedNode(DATA_GRAPH)
-    quads = [q for p in _SCHEMA_PREDICATES for q in store.quads_for_pattern(None, ox.NamedNode(p), None, data)]
-    for kind in ("TransitiveProperty", "SymmetricProperty", "FunctionalProperty"):
-        quads += store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + kind), data)
+    quads: list[ox.Quad] = []
+    for data in map(ox.NamedNode, data_graphs):
+        quads += [q for p in _SCHEMA_PREDICATES for q in store.quads_for_pattern(None, ox.NamedNode(p), None, data)]
+        for kind in ("TransitiveProperty", "SymmetricProperty", "FunctionalProperty"):
+            quads += store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + kind), data)
     return quads
 
 
@@ -332,29 +215,3 @@ def _chains(store: ox.Store) -> list[tuple[str, tuple[str, ...]]]:
         if len(steps) >= 2 and isinstance(quad.subject, ox.NamedNode):
             chains.add((str(quad.subject), tuple(steps)))
     return sorted(chains)
-
-
-# -- validation --------------------------------------------------------------
-
-
-def validate_store(store: ox.Store, project: Project, *, engine: Literal["sparql", "pyshacl"] = "sparql") -> ValidationReport:
-    """Validate the store's data graph (with the ontology) against the project's shapes."""
-    shapes = parse_file(project.shapes_file, ox.DefaultGraph())
-    if engine == "sparql":
-        from .shacl_sparql import validate_store as run
-
-        return run(store, shapes)
-    if engine == "pyshacl":
-        from .validate import validate
-
-        return validate(
-            store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)),
-            store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)),
-            shapes,
-        )
-    raise ValueError(f"unknown validation engine {engine!r}; use 'sparql' or 'pyshacl'")
-
-
-
-
-__all__: Sequence[str] = ("load_files", "bulk_load", "sparql_closure", "rl_closure_into", "validate_store")
