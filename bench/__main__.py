@@ -82,7 +82,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run(scales: list[str], quick: bool) -> dict:
+def run(scales: list[str], quick: bool, build_only: bool = False) -> dict:
     results: dict = {"machine": machine(), "quick": quick, "scales": {}}
     for label in scales:
         started = time.perf_counter()
@@ -95,9 +95,13 @@ def run(scales: list[str], quick: bool) -> dict:
         log(f"[{label}] build done")
         r["search"] = child("search", path)
         if with_queries:
-            r["queries"] = child("queries", path, rdflib_timeout, 0.5 if quick else 1.0)
             r["query_process"] = child("query_process", path)
             r["commands"] = child("commands", path)
+        if build_only:
+            results["scales"][label] = r
+            continue
+        if with_queries:
+            r["queries"] = child("queries", path, rdflib_timeout, 0.5 if quick else 1.0)
         log(f"[{label}] queries done")
         if with_rl:
             r["closure_sparql"] = child("closure", path, "sparql")
@@ -110,6 +114,8 @@ def run(scales: list[str], quick: bool) -> dict:
         r["seconds"] = time.perf_counter() - started
         log(f"[{label}] done in {r['seconds']:.0f} s")
         results["scales"][label] = r
+    if build_only:
+        return results
     from .processes import cold_start, server
 
     results["cold"] = cold_start(5 if quick else 10)
@@ -232,7 +238,9 @@ def report(results: dict) -> str:
             "prepared once). The graph holds the ontology, the data and the OWL RL closure. `>T` means rdflib did "
             "not finish within T s (the ratio is then a lower bound).", ""]
     for label, r in scales.items():
-        q = r["queries"]
+        q = r.get("queries")
+        if q is None:
+            continue
         if err(q):
             out += [f"### {label}: failed: {err(q)}", ""]
             continue
@@ -297,7 +305,9 @@ def report(results: dict) -> str:
             "memory is the child's peak.", ""]
     rows = []
     for label, r in scales.items():
-        sp, py = r["shacl_sparql"], r.get("shacl_pyshacl")
+        sp, py = r.get("shacl_sparql"), r.get("shacl_pyshacl")
+        if sp is None:
+            continue
         cell_py = "not run" if py is None else (err(py) or f"{s(py['seconds'])} s / {py['rss_mb']:.0f} MB")
         rows.append([label, err(sp) or f"{s(sp['seconds'])} s / {sp['rss_mb']:.0f} MB", "" if err(sp) else str(sp["violations"]), cell_py])
     out += [table(["scale", "sparql", "violations", "pySHACL"], rows), ""]
@@ -344,10 +354,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scales", help="comma-separated scales, e.g. 10k,100k (default: all, or 10k with --quick)")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC.relative_to(ROOT)}")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--build-only", action="store_true", help="only the user's path: peacekg build, search, query and the commands after it (implies --no-write)")
     args = parser.parse_args(argv)
     scales = args.scales.split(",") if args.scales else (["10k"] if args.quick else list(SCALES))
     started = time.perf_counter()
-    results = run(scales, args.quick)
+    results = run(scales, args.quick, args.build_only)
+    if args.build_only:
+        args.no_write = True
     results["seconds"] = time.perf_counter() - started
     text = report(results) + f"\nWhole run: {results['seconds']:.0f} s.\n"
     print(text)

@@ -162,7 +162,7 @@ def test_build_reports_its_stages_on_request_and_is_quiet_otherwise(small_projec
     loud = run("build", "--rebuild", "--progress", env=env)
     assert loud.exit_code == 0, loud.output
     stages = [line.split()[0] for line in loud.stderr.splitlines() if line.endswith(" s") and " done in " in line]
-    assert stages == ["load", "reason", "validate", "persist", "index"]
+    assert stages == ["load", "reason", "validate", "index", "persist"]
     assert "Graph " in loud.stdout and " done in " not in loud.stdout
     quiet = run("build", "--rebuild", "-q", env=env)
     assert quiet.exit_code == 0 and " done in " not in quiet.output

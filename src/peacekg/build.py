@@ -29,7 +29,7 @@ from .closure import graph_size, sparql_closure
 from .derive import derive_mandate_facts
 from .fulltext import FullTextIndex
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from .reason import CLASHES_QUERY
+from .reason import clashes_in
 from .shacl_sparql import validate_store
 from .sources import LoadedSource, OnRead, Project, load_file, parse_file
 from .validate import ValidationReport
@@ -130,26 +130,23 @@ def run_pipeline(
         work.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive_mandate_facts(work)])
         sparql_closure(work, data_graphs)
 
-    with _stage("validate", timings, progress):
-        report = validate_store(work, shapes, graphs=(*data_graphs, ONTOLOGY_GRAPH))
-        clashes = [
-            f"{row['x'].value} is both a {row['a'].value} and a {row['b'].value}, which are disjoint"
-            for row in work.query(CLASHES_QUERY, use_default_graph_as_union=True)
-        ]
+    # Persisting (a dump, then the on-disk store's bulk loader, both in Rust
+    # without the GIL) runs beside validation and indexing, which only read.
+    persist = _Persist(work, store, folder) if folder is not None else None
+    try:
+        with _stage("validate", timings, progress):
+            report = validate_store(work, shapes, graphs=(*data_graphs, ONTOLOGY_GRAPH))
+            clashes = clashes_in(work)
+        with _stage("index", timings, progress):
+            index = FullTextIndex.build(work, None if folder is None else folder / "search.sqlite")
+        graphs = {name: graph_size(work, name) for name in (ONTOLOGY_GRAPH, *data_graphs, INFERRED_GRAPH)}
+    finally:
+        if persist is not None:
+            with _stage("persist", timings, progress):
+                persist.wait()  # the time left once validation and index are done
+            timings["persist (beside validate and index)"] = persist.seconds
+    del work
 
-    if folder is not None:
-        with _stage("persist", timings, progress):
-            dump = folder / "graph.nq"
-            with open(dump, "wb") as stream:
-                work.dump(stream, format=ox.RdfFormat.N_QUADS)
-            del work
-            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-            dump.unlink()
-        work = store
-    with _stage("index", timings, progress):
-        index = FullTextIndex.build(work, None if folder is None else folder / "search.sqlite")
-
-    graphs = {name: graph_size(store, name) for name in (ONTOLOGY_GRAPH, *data_graphs, INFERRED_GRAPH)}
     info = BuildInfo(
         key=cache_key(project),
         graphs=graphs,
@@ -162,6 +159,36 @@ def run_pipeline(
         clashes=clashes,
     )
     return info, report, index
+
+
+class _Persist:
+    """Write a working store into the on-disk store in a background thread."""
+
+    def __init__(self, work: ox.Store, store: ox.Store, folder: Path):
+        import threading
+
+        self.work, self.store, self.dump = work, store, folder / "graph.nq"
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self.thread = threading.Thread(target=self._run, name="peacekg-persist", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        clock = time.perf_counter()
+        try:
+            self.work.dump(str(self.dump), format=ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(path=str(self.dump), format=ox.RdfFormat.N_QUADS)
+        except BaseException as exc:  # re-raised in the caller's thread
+            self.error = exc
+        finally:
+            self.dump.unlink(missing_ok=True)
+            self.seconds = time.perf_counter() - clock
+
+    def wait(self) -> None:
+        self.thread.join()
+        self.work = None
+        if self.error is not None:
+            raise self.error
 
 
 @contextmanager

@@ -18,6 +18,7 @@ As with pySHACL in the build, the data graph is the data plus the ontology
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -199,16 +200,24 @@ class Validator:
 
     # -- running ----------------------------------------------------------
 
-    def run(self) -> list[Violation]:
-        violations: list[Violation] = []
+    def run(self, workers: int | None = None) -> list[Violation]:
+        """Every shape's queries, on ``workers`` threads (default: one per core;
+        pyoxigraph evaluates a query without holding the GIL). The report is
+        sorted, so it does not depend on the order the queries finish in."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.subclasses("")  # the hierarchy, computed once before the threads start
+        tasks = []
         for shape in self.shapes.node_shapes:
             if not shape.targets:
                 continue
             focus = " UNION ".join(f"{{ {self.instance_of('?this', t)} }}" for t in shape.targets)
             focus = f"{{ SELECT DISTINCT ?this WHERE {{ {focus} }} }}"
-            violations += self.node_constraints(shape, focus)
-            for prop in shape.properties:
-                violations += self.property_constraints(prop, focus)
+            tasks.append((self.node_constraints, shape, focus))
+            tasks += [(self.property_constraints, prop, focus) for prop in shape.properties]
+        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+            results = pool.map(lambda task: list(task[0](task[1], task[2])), tasks)
+            violations = [v for found in results for v in found]
         violations.sort(key=lambda v: tuple(x or "" for x in astuple(v)))
         return violations
 

@@ -172,9 +172,8 @@ async def search(request: Request) -> Response:
     text = request.query_params.get("q", "").strip()
     results, error = [], None
     if text:
-        def find():
-            stored = server.kg.catalog["search"]
-            return list(server.kg.sparql_raw(with_values(stored.text, stored.bind({"text": text}))))
+        def find():  # the full-text index where the graph has one (see KnowledgeGraph.run)
+            return list(server.kg.run("search", {"text": text}))
 
         try:
             rows = await run_in_threadpool(find)
