@@ -391,6 +391,149 @@ def test_fifty_concurrent_clients(server, kg):
     assert all(got == expected for _, got, expected in results)
 
 
+# -- no outbound requests: SERVICE ----------------------------------------------------
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it receives (and
+    closes each at once, as a dead endpoint would)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> int:
+        """Stop listening; the number of connections received."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.sock.close()
+        return self.connections
+
+
+@pytest.fixture()
+def listener():
+    running = Listener()
+    yield running
+    running.close()
+
+
+def service_queries(url: str) -> list[str]:
+    """Ways to write a SERVICE call to ``url``, some meant to slip past a naive check."""
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX ep: <{url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ ?x a pko:State . SERVICE ep:sparql {{ ?s ?p ?o }} }} LIMIT 1",
+        f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?m pko:acronym \"UNMIL\".SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?m pko:acronym ?a . ?m pko:x\\#y ?z . }} # }}\nSERVICE <{url}> {{ }}",
+        f"ASK {{ ?m pko:acronym 'UNMIL' OPTIONAL {{ SERVICE <{url}> {{ ?m ?p ?o }} }} }}",
+    ]
+
+
+def test_service_is_refused_and_never_calls_out(http, listener):
+    for query in service_queries(listener.url):
+        for response in (http.get("/sparql", params={"query": query}), http.post("/sparql", data={"query": query})):
+            assert response.status_code == 400, (query, response.text)
+            assert "federated queries are off" in response.text
+    assert listener.close() == 0
+
+
+def test_worker_cannot_call_out_even_if_asked(tmp_path, listener):
+    """The second wall: a worker without federation has no network, so even a
+    SERVICE job sent to it directly (past the server's check) reaches nothing."""
+    from peacekg.server.pool import FAILED, QueryFailed, QueryPool
+
+    store = ox.Store(str(tmp_path / "store"))
+    store.add(ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)))
+    store.flush()
+    del store
+    pool = QueryPool(str(tmp_path / "store"), 1, timeout=30, wait_limit=30)
+    pool.start()
+    try:
+        job = {"query": f"SELECT * WHERE {{ ?m ?p ?a SERVICE <{listener.url}> {{ ?s ?p ?o }} }}", "result_format": "json",
+               "graph_format": "turtle", "max_results": 10}
+        with pytest.raises(QueryFailed) as failure:
+            pool.run(job)
+        assert failure.value.reason == FAILED
+        silent = pool.run({**job, "query": job["query"].replace("SERVICE", "SERVICE SILENT")})
+        assert json_rows(json.loads(silent.body)) == [{"m": UNMIL, "p": PKO + "acronym", "a": "UNMIL"}]
+    finally:
+        pool.close()
+    assert listener.close() == 0
+
+
+def test_allowed_service_calls_only_listed_endpoints_and_hides_errors(tmp_path, listener):
+    other = Listener()
+    running = start_server(tmp_path, "--allow-service", listener.url, "--workers", "1", "--query-timeout", "20")
+    try:
+        refused = httpx.post(running.url("/sparql"), data={"query": service_queries(other.url)[0]}, timeout=30)
+        assert refused.status_code == 400
+        assert f"federates only with endpoints under {listener.url}" in refused.text
+        by_variable = httpx.post(running.url("/sparql"), data={"query": service_queries(listener.url)[3]}, timeout=30)
+        assert by_variable.status_code == 400 and "not a variable" in by_variable.text
+        # The allowed endpoint is called; it hangs up, and the client learns no internals.
+        failed = httpx.post(running.url("/sparql"), data={"query": service_queries(listener.url)[0]}, timeout=30)
+        assert failed.status_code == 500
+        assert failed.text.strip() == "the query failed on the server; the error was logged"
+    finally:
+        running.stop()
+    assert other.close() == 0
+    assert listener.close() >= 1
+    assert "query failed:" in running.log.read_text()
+
+
+# -- the dataset: FROM, FROM NAMED and the protocol's graph parameters ------------------------
+
+
+def count(http, query: str, **params) -> int:
+    response = http.get("/sparql", params={"query": query, **params}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    return int(json_rows(response.json())[0]["n"])
+
+
+def test_from_selects_the_default_graph(http, kg):
+    ontology_size = kg.info.graphs[ONTOLOGY_GRAPH]
+    union = count(http, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert union == kg.info.triples > ontology_size
+    assert count(http, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}") == ontology_size
+    # Written in lower case, after comments, with the graph as a prefixed name.
+    assert count(http, "PREFIX g: <https://w3id.org/peacekg/graph/>\n# the ontology only\n"
+                       "select (count(*) as ?n) from g:ontology where { ?s ?p ?o }") == ontology_size
+    both = count(http, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> FROM <{DATA_GRAPH}> WHERE {{ ?s ?p ?o }}")
+    assert both == ontology_size + kg.info.graphs[DATA_GRAPH]
+    # The protocol's default-graph-uri overrides the query's FROM.
+    assert count(http, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}",
+                 **{"default-graph-uri": DATA_GRAPH}) == kg.info.graphs[DATA_GRAPH]
+
+
+def test_from_named_selects_the_named_graphs(http):
+    query = f"SELECT DISTINCT ?g FROM NAMED <{ONTOLOGY_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    response = http.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert json_rows(response.json()) == [{"g": ONTOLOGY_GRAPH}]
+    # FROM NAMED alone leaves the default graph empty (SPARQL 1.1 Query, 13.2).
+    assert count(http, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}") == 0
+    # Without FROM, GRAPH ?g sees each named graph.
+    every = http.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert {row["g"] for row in json_rows(every.json())} == {DATA_GRAPH, ONTOLOGY_GRAPH, "https://w3id.org/peacekg/graph/inferred"}
+
+
 # -- stored queries as a web API ------------------------------------------------------
 
 

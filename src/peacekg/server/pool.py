@@ -8,7 +8,12 @@ one worker for at most ``query_timeout`` seconds and never blocks other requests
 for longer. Workers count rows or triples while they iterate and stop at
 ``max_results + 1``, so a huge result is refused before it is serialised.
 Workers die with the server: a watchdog thread in each notices when its
-parent is gone.
+parent is gone. Unless the server allows federation, a worker cannot open an
+Internet socket at all (:mod:`.sandbox`), so no query makes it call out.
+
+The pool can move to another store while it serves (:meth:`QueryPool.switch`):
+workers on the new store start first, then take over; the old ones finish the
+job they hold and are stopped, so no request fails because of the move.
 
 A job is a plain dict and an answer a plain tuple, so they cross the pipe cheaply:
 
@@ -39,6 +44,10 @@ class QueryTimeout(Exception):
 
 class PoolBusy(Exception):
     """Every worker stayed busy for longer than the wait limit."""
+
+
+class PoolClosed(Exception):
+    """The pool was closed (the server is shutting down)."""
 
 
 class QueryFailed(Exception):
@@ -75,8 +84,13 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
 
 
-def worker_main(store_path: str, conn) -> None:
-    """Serve jobs from ``conn`` on the store at ``store_path`` until the pipe closes."""
+def worker_main(store_path: str, conn, network: bool = False) -> None:
+    """Serve jobs from ``conn`` on the store at ``store_path`` until the pipe
+    closes; without ``network`` the process cannot open Internet sockets."""
+    if not network:
+        from .sandbox import forbid_network
+
+        forbid_network()  # before any other thread starts, so that all inherit it
     _die_with_parent()
     import pyoxigraph as ox
 
@@ -89,7 +103,7 @@ def worker_main(store_path: str, conn) -> None:
             return
         try:
             answer = run_job(store, job)
-        except Exception as exc:  # noqa: BLE001 (reported to the client, never fatal to the worker)
+        except Exception as exc:  # noqa: BLE001 (logged by the server, never shown to the client, never fatal)
             answer = ("error", FAILED, f"{type(exc).__name__}: {exc}")
         conn.send(answer)
 
@@ -103,11 +117,14 @@ def run_job(store, job: dict[str, Any]) -> tuple:
 
     options: dict[str, Any] = {"prefixes": PREFIXES}
     if job.get("default_graphs") or job.get("named_graphs"):
-        # The protocol's dataset replaces the union default graph.
+        # The protocol's dataset replaces the query's FROM / FROM NAMED and the union.
         options["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graphs") or []] or ox.DefaultGraph()
         if job.get("named_graphs"):
             options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-    else:
+    elif not job.get("query_dataset"):
+        # Without a dataset from the protocol or the query, the default graph is
+        # the union. (pyoxigraph's union flag would also override FROM, so it is
+        # left off when the query has FROM / FROM NAMED.)
         options["use_default_graph_as_union"] = True
     try:
         result = store.query(job["query"], **options)
@@ -195,9 +212,11 @@ def _serialize_boolean(value: bool, fmt: str) -> bytes:
 
 
 class _Worker:
-    def __init__(self, context, store_path: str):
+    def __init__(self, context, store_path: str, generation: int, network: bool):
+        self.generation = generation
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(store_path, child), daemon=True, name="peacekg-query-worker")
+        self.process = context.Process(target=worker_main, args=(store_path, child, network), daemon=True,
+                                       name="peacekg-query-worker")
         self.process.start()
         child.close()
         self._ready = False
@@ -251,11 +270,17 @@ class AnswerCache:
 
 
 class QueryPool:
-    """A fixed number of worker processes over one store on disk."""
+    """A fixed number of worker processes over one store on disk (which
+    :meth:`switch` may replace while the pool serves)."""
 
-    def __init__(self, store_path: str, size: int, *, timeout: float, wait_limit: float, cache_bytes: int = 0):
+    def __init__(self, store_path: str, size: int, *, timeout: float, wait_limit: float, cache_bytes: int = 0,
+                 network: bool = False):
         self.store_path, self.size, self.timeout, self.wait_limit = store_path, size, timeout, wait_limit
+        self.network = network
+        self.cache_bytes = cache_bytes
         self.cache = AnswerCache(cache_bytes)
+        #: Which store the workers serve: bumped by each switch.
+        self.generation = 0
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -265,63 +290,119 @@ class QueryPool:
         self.stats = {"jobs": 0, "timeouts": 0, "busy": 0}
 
     def start(self) -> None:
-        workers = [self._spawn() for _ in range(self.size)]
+        workers = [self._spawn(self.store_path, self.generation) for _ in range(self.size)]
         for worker in workers:
             worker.wait_ready()
             self._idle.put(worker)
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.store_path)
+    def switch(self, store_path: str) -> None:
+        """Serve ``store_path`` from now on: start a full set of workers on it,
+        and only when every one is ready let them take over. Idle old workers
+        stop at once, busy ones when their job is done. Raises (and keeps the old
+        store) if the new workers cannot start."""
+        generation = self.generation + 1
+        fresh = [self._spawn(store_path, generation) for _ in range(self.size)]
+        try:
+            for worker in fresh:
+                worker.wait_ready()
+        except Exception:
+            for worker in fresh:
+                self._discard(worker)
+            raise
+        with self._lock:
+            self.store_path, self.generation = store_path, generation
+            self.cache = AnswerCache(self.cache_bytes)
+        for worker in fresh:
+            self._idle.put(worker)
+        idle = []
+        while True:  # stop the old idle workers now rather than when next taken
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in idle:
+            if worker.generation == generation:
+                self._idle.put(worker)
+            else:
+                self._discard(worker)
+
+    def workers_of(self, generation: int) -> int:
+        """How many workers (idle or busy) still serve the store of ``generation``."""
+        with self._lock:
+            return sum(1 for w in self._all if w.generation == generation)
+
+    def _spawn(self, store_path: str, generation: int) -> _Worker:
+        worker = _Worker(self._context, store_path, generation, self.network)
         with self._lock:
             self._all.add(worker)
         return worker
 
-    def _replace(self, dead: _Worker) -> None:
-        dead.kill()
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
         with self._lock:
-            self._all.discard(dead)
-            if self._closed:
-                return
+            self._all.discard(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker back from a job: idle again, or stopped if its store was replaced."""
+        if self._closed or worker.generation != self.generation:
+            self._discard(worker)
+        else:
+            self._idle.put(worker)
+
+    def _replace(self, dead: _Worker) -> None:
+        self._discard(dead)
+        if self._closed or dead.generation != self.generation:
+            return
+        store_path, generation = self.store_path, self.generation
 
         def start_fresh() -> None:
             try:
-                fresh = self._spawn()
+                fresh = self._spawn(store_path, generation)
                 fresh.wait_ready()
             except Exception:  # noqa: BLE001 (try again on the next failure)
                 return
-            if self._closed:
-                fresh.kill()
-            else:
-                self._idle.put(fresh)
+            self._release(fresh)
 
         threading.Thread(target=start_fresh, daemon=True).start()
 
     def _take(self) -> _Worker:
-        """A live idle worker (dead ones found idle are replaced on the way)."""
+        """A live idle worker on the current store (dead or outdated ones found
+        idle are dealt with on the way)."""
         deadline = time.monotonic() + self.wait_limit
         while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
+            if self._closed:
+                raise PoolClosed("the server is shutting down; try again later")
+            left = deadline - time.monotonic()
+            if left <= 0:
                 self.stats["busy"] += 1
-                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.wait_limit:g} s; try again later") from None
-            if worker.process.is_alive():
+                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.wait_limit:g} s; try again later")
+            try:
+                worker = self._idle.get(timeout=min(left, 0.25))
+            except queue.Empty:
+                continue
+            if worker.generation != self.generation or self._closed:
+                self._discard(worker)
+            elif worker.process.is_alive():
                 return worker
-            self._replace(worker)
+            else:
+                self._replace(worker)
 
     def run(self, job: dict[str, Any]) -> Answer:
         """The answer to a job: from the cache when the same job was answered
         before, else from a free worker (blocking: call it from a thread)."""
         key = json.dumps(job, sort_keys=True)
-        cached = self.cache.get(key)
+        cache = self.cache
+        cached = cache.get(key)
         if cached is not None:
             return cached
-        answer = self._run_on_worker(job)
-        self.cache.put(key, answer)
+        answer, generation = self._run_on_worker(job)
+        if generation == self.generation and cache is self.cache:  # never keep an answer from a replaced store
+            cache.put(key, answer)
         return answer
 
-    def _run_on_worker(self, job: dict[str, Any]) -> Answer:
+    def _run_on_worker(self, job: dict[str, Any]) -> tuple[Answer, int]:
         worker: _Worker | None = self._take()
+        generation = worker.generation
         self.stats["jobs"] += 1
         try:
             worker.conn.send(job)
@@ -335,15 +416,18 @@ class QueryPool:
             if worker is not None:
                 self._replace(worker)
                 worker = None
+            if self._closed:
+                raise PoolClosed("the server is shutting down; try again later") from None
             raise QueryFailed(FAILED, "the query worker died while running the query") from None
         finally:
             if worker is not None:
-                self._idle.put(worker)
+                self._release(worker)
         if answer[0] == "ok":
-            return Answer(answer[1], answer[2], answer[3])
+            return Answer(answer[1], answer[2], answer[3]), generation
         raise QueryFailed(answer[1], answer[2])
 
     def close(self) -> None:
+        """Stop every worker; jobs in flight and requests waiting end with PoolClosed."""
         self._closed = True
         with self._lock:
             workers = list(self._all)
