@@ -74,7 +74,7 @@ class RunningServer:
                 self.process.wait(timeout=5)
 
 
-def start_server(log_dir: Path, *extra: str) -> RunningServer:
+def start_server(log_dir: Path, *extra: str, project: Path = ROOT) -> RunningServer:
     """Start ``peacekg serve`` on a free port and wait until it answers."""
     port = free_port()
     log = log_dir / f"serve-{port}.log"
@@ -82,7 +82,7 @@ def start_server(log_dir: Path, *extra: str) -> RunningServer:
     # peacekg.cli, which plug-in commands import), so start it as the script does.
     command = [
         sys.executable, "-c", "from peacekg.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port),
-        "--project", str(ROOT), *extra,
+        "--project", str(project), *extra,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -323,7 +323,12 @@ def test_over_long_body_and_query(http, server):
 
 def test_unsupported_content_type_and_method(http):
     assert http.post("/sparql", content="ASK {}", headers={"Content-Type": "text/plain"}).status_code == 415
-    assert http.put("/sparql", content="ASK {}").status_code == 405
+    put = http.put("/sparql", content="ASK {}")
+    assert put.status_code == 405
+    assert set(put.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    assert "use GET, " in put.text or "use POST, " in put.text
+    delete = http.delete("/id/mission/unmil")
+    assert delete.status_code == 405 and set(delete.headers["allow"].split(", ")) == {"GET", "HEAD"}
 
 
 def test_unacceptable_format_gets_406(http):
@@ -532,6 +537,120 @@ def test_from_named_selects_the_named_graphs(http):
     every = http.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"},
                      headers={"Accept": "application/sparql-results+json"})
     assert {row["g"] for row in json_rows(every.json())} == {DATA_GRAPH, ONTOLOGY_GRAPH, "https://w3id.org/peacekg/graph/inferred"}
+
+
+# -- HTTP: HEAD, ETag, gzip, echo, busy port, shutdown ---------------------------------------
+
+
+def test_head_on_the_endpoint_and_pages(http):
+    head = http.head("/sparql", params={"query": "ASK { mission:unmil ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"].startswith("application/sparql-results+json")
+    assert http.head("/sparql", headers={"Accept": "text/turtle"}).headers["content-type"].startswith("text/turtle")
+    for path in ("/", "/id/mission/unmil", "/browse/missions", "/query"):
+        response = http.head(path, headers={"Accept": "text/html"})
+        assert (response.status_code, response.content) == (200, b""), path
+        assert response.headers["content-type"].startswith("text/html")
+
+
+def test_etag_is_the_build_and_if_none_match_gets_304(http, kg):
+    first = http.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
+    tag = first.headers["etag"]
+    assert tag.startswith(f'W/"{kg.info.key}.')
+    again = http.get("/id/mission/unmil", headers={"Accept": "text/turtle", "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == tag and again.headers["content-location"] == "/id/mission/unmil.ttl"
+    other = http.get("/id/mission/unmil", headers={"Accept": "application/n-triples", "If-None-Match": tag})
+    assert other.status_code == 200 and other.headers["etag"] != tag  # each representation has its own tag
+    query = {"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"}
+    answer = http.get("/sparql", params=query, headers={"Accept": "text/csv"})
+    assert answer.text.split() == ["a", "UNMIL"]
+    assert http.get("/sparql", params=query, headers={"Accept": "text/csv", "If-None-Match": answer.headers["etag"]}).status_code == 304
+    stale = http.get("/sparql", params=query, headers={"Accept": "text/csv", "If-None-Match": 'W/"an-older-build.0"'})
+    assert stale.status_code == 200 and stale.text.split() == ["a", "UNMIL"]
+    assert "etag" not in http.get("/no/such/page").headers
+
+
+def test_large_answers_are_gzipped(http):
+    dump = http.get("/download/peacekg.nq", headers={"Accept-Encoding": "gzip"})
+    assert dump.headers["content-encoding"] == "gzip"
+    assert int(dump.headers["content-length"]) * 4 < len(dump.content)  # httpx has decompressed it
+    quads = list(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
+    assert ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)) in quads
+    small = http.get("/sparql", params={"query": "ASK {}"}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers and small.json()["boolean"] is True
+
+
+def test_echoed_input_is_capped(http):
+    long = "Liberia" * 8_000  # 56,000 characters (httpx refuses URLs over 64 KiB)
+    search = http.get("/search", params={"q": long})
+    assert search.status_code == 400
+    assert "the search text is 56,000 characters long; at most 200 are searched" in search.text
+    assert len(search.text) < 20_000
+    for path in (f"/id/mission/{long}", f"/browse/{long}", f"/no/{long}"):
+        response = http.get(path, headers={"Accept": "text/plain"})
+        assert response.status_code == 404 and " characters)" in response.text and len(response.text) < 1000, path
+    param = http.get("/queries/missions-in-country", params={"country": long})
+    assert param.status_code == 400 and "not valid" in param.text and len(param.text) < 1000
+    page = http.get("/queries/missions-in-country", params={"country": long}, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and len(page.text) < 40_000
+
+
+def test_busy_port_fails_before_serving(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-c", "from peacekg.cli import main; main()", "serve", "--port", str(port), "--project", str(ROOT)],
+            capture_output=True, text=True, timeout=120, cwd=ROOT,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}: the port is in use" in result.stderr
+    assert "Serving" not in result.stdout and "Traceback" not in result.stderr
+
+
+def _cpu_ticks_of_children(pid: int) -> int:
+    """CPU time (clock ticks) used so far by the processes ``pid`` started."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def test_shutdown_with_a_query_in_flight_answers_503(tmp_path):
+    running = start_server(tmp_path, "--workers", "1", "--query-timeout", "60")
+    answers = {}
+    try:
+        idle = _cpu_ticks_of_children(running.process.pid)
+
+        def runaway():
+            with httpx.Client(timeout=90) as client:
+                answers["runaway"] = client.get(running.url("/sparql"), params={"query": RUNAWAY})
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while _cpu_ticks_of_children(running.process.pid) < idle + 30 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the worker is busy with the query
+        os.kill(running.process.pid, signal.SIGTERM)
+        thread.join(timeout=60)
+        running.process.wait(timeout=30)
+    finally:
+        running.stop()
+    assert answers["runaway"].status_code == 503
+    assert answers["runaway"].text.strip() == "the server is shutting down; try again later"
+    assert answers["runaway"].headers["retry-after"] == "5"
+    log = running.log.read_text()
+    assert "Traceback" not in log and "Shutting down" in log
+
+
+def test_query_page_lists_the_predeclared_prefixes(http):
+    page = http.get("/query", headers={"Accept": "text/html"}).text
+    assert "PREFIX mission: &lt;https://w3id.org/peacekg/id/mission/&gt;" in page
+    assert "PREFIX pko: &lt;https://w3id.org/peacekg/ontology#&gt;" in page
 
 
 # -- stored queries as a web API ------------------------------------------------------
@@ -832,8 +951,8 @@ def test_svg_escapes_labels(hostile_client):
 def test_doctests_of_the_server_modules():
     import doctest
 
-    from peacekg.server import conneg, sparql
+    from peacekg.server import conneg, errors, query_shape, sparql
 
-    for module in (conneg, sparql):
+    for module in (conneg, errors, query_shape, sparql):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__

@@ -22,4 +22,4 @@ def echo(text: str, limit: int = ECHO_LIMIT) -> str:
     True
     """
     text = str(text)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"

@@ -35,7 +35,7 @@ from ..formats import serialize_graph
 from .conneg import GRAPH_OFFER, MEDIA_TYPES, RESULT_OFFER, content_type, format_param, negotiate, not_acceptable_message
 from .descriptions import service_description
 from ..namespaces import PREFIXES
-from .errors import Problem, echo
+from .errors import ECHO_LIMIT, Problem, echo
 from .pool import FAILED, NOT_ACCEPTABLE, SYNTAX, TOO_MANY, PoolBusy, PoolClosed, QueryFailed, QueryTimeout
 from .query_shape import inspect_query, refused_services
 
@@ -288,15 +288,17 @@ async def stored_query(request: Request) -> Response:
     try:
         stored = server.kg.catalog[name]
     except UnknownQuery as exc:
-        raise Problem(404, str(exc)) from None
+        raise Problem(404, echo(str(exc), 2 * ECHO_LIMIT)) from None
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED_PARAMS}
     choice = choose(request, request.query_params.get("format"))
     page = {"title": stored.title, "stored": stored, "values": values}
     try:
         bindings = stored.bind(values)
     except ParameterError as exc:
+        message = echo(str(exc), 2 * ECHO_LIMIT)  # it quotes the value given
         if choice.html:
-            return server.render(request, "query.html", query=stored.text, table=None, error=str(exc), status_code=400, **page)
-        raise Problem(400, str(exc)) from None
+            page["values"] = {k: echo(v) for k, v in values.items()}
+            return server.render(request, "query.html", query=stored.text, table=None, error=message, status_code=400, **page)
+        raise Problem(400, message) from None
     return await run_query(server, request, with_values(stored.text, bindings), choice=choice, page=page)
 
