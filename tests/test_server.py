@@ -653,6 +653,93 @@ def test_query_page_lists_the_predeclared_prefixes(http):
     assert "PREFIX pko: &lt;https://w3id.org/peacekg/ontology#&gt;" in page
 
 
+# -- a rebuild while serving ----------------------------------------------------------------
+
+NEW_FACT = "ASK { mission:unmil rdfs:comment \"rebuilt while serving\"@en }"
+
+
+def test_rebuild_while_serving_switches_without_a_failed_request(project_copy):
+    """Edit a source, rebuild with another peacekg command: the server keeps
+    answering from its build, never loses it, and moves to the new one."""
+    from peacekg.build import cache_key
+    from peacekg.sources import Project
+
+    env = {**os.environ, "PEACEKG_CACHE": str(project_copy / "cache")}
+    os.environ["PEACEKG_CACHE"] = env["PEACEKG_CACHE"]  # start_server passes os.environ on
+    try:
+        running = start_server(project_copy, "--workers", "2", "--query-timeout", "20", project=project_copy)
+    finally:
+        del os.environ["PEACEKG_CACHE"]
+    project = Project(project_copy)
+    old_folder = project_copy / "cache" / cache_key(project)
+    statuses, stop = [], threading.Event()
+
+    def keep_asking() -> None:
+        with httpx.Client(base_url=running.base, timeout=60) as client:
+            while not stop.is_set():
+                lookup = client.get("/sparql", params={"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"},
+                                    headers={"Accept": "text/csv"})
+                page = client.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
+                statuses.extend([(lookup.status_code, lookup.text.split() == ["a", "UNMIL"]), (page.status_code, "UNMIL" in page.text)])
+
+    clients = [threading.Thread(target=keep_asking) for _ in range(3)]
+    try:
+        ask = {"query": NEW_FACT}
+        accept = {"Accept": "application/sparql-results+json"}
+        assert httpx.get(running.url("/sparql"), params=ask, headers=accept).json()["boolean"] is False
+        old_tag = httpx.get(running.url("/id/mission/unmil"), headers={"Accept": "text/turtle"}).headers["etag"]
+        for thread in clients:
+            thread.start()
+        with (project_copy / "data" / "missions-un-2000-present.ttl").open("a") as source:
+            source.write('\n<https://w3id.org/peacekg/id/mission/unmil> <http://www.w3.org/2000/01/rdf-schema#comment> "rebuilt while serving"@en .\n')
+        build = subprocess.run([sys.executable, "-c", "from peacekg.cli import main; main()", "build", "--project", str(project_copy)],
+                               capture_output=True, text=True, timeout=300, cwd=project_copy, env=env)
+        assert build.returncode in (0, 1), build.stderr  # 1: the edit may not conform to the shapes; it is still built
+        new_folder = project_copy / "cache" / cache_key(project)
+        assert new_folder != old_folder and (new_folder / "build.json").is_file()
+        assert (old_folder / "store").is_dir()  # pruned by the build, but kept: the server holds it
+        deadline = time.monotonic() + 60
+        while not httpx.get(running.url("/sparql"), params=ask, headers=accept).json()["boolean"]:
+            assert time.monotonic() < deadline, running.log.read_text()
+            time.sleep(0.2)
+        seen = len(statuses)
+        while len(statuses) < seen + 30:  # requests on the new build too
+            time.sleep(0.05)
+        fresh = httpx.get(running.url("/id/mission/unmil"), headers={"Accept": "text/turtle", "If-None-Match": old_tag})
+        assert fresh.status_code == 200 and "rebuilt while serving" in fresh.text and fresh.headers["etag"] != old_tag
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join(timeout=60)
+        running.stop()
+    assert len(statuses) > 30
+    assert all(status == 200 and right for status, right in statuses), [s for s in statuses if s != (200, True)][:5]
+    assert "now serving the build" in running.log.read_text() and "Traceback" not in running.log.read_text()
+
+
+def test_rebuild_of_the_same_sources_keeps_the_folder_in_use(project_copy):
+    """``build --rebuild`` replaces a build in use by moving it aside, never deleting it."""
+    from peacekg.build import cached_build, hold_build
+    from peacekg.sources import Project
+
+    os.environ["PEACEKG_CACHE"] = str(project_copy / "cache")
+    try:
+        project = Project(project_copy)
+        first = cached_build(project)
+        hold = hold_build(first.folder)
+        store = first.open_store()
+        rebuilt = cached_build(project, rebuild=True)
+        assert rebuilt.folder == first.folder and (rebuilt.folder / "build.json").is_file()
+        aside = [f for f in (project_copy / "cache").iterdir() if f.name.startswith(".in-use-")]
+        assert len(aside) == 1 and (aside[0] / "store").is_dir()
+        assert len(list(store.quads_for_pattern(ox.NamedNode(UNMIL), None, None, None))) > 10
+        hold.close()
+        cached_build(project, rebuild=True)  # the next build's prune removes what is no longer held
+        assert not aside[0].exists()
+    finally:
+        del os.environ["PEACEKG_CACHE"]
+
+
 # -- stored queries as a web API ------------------------------------------------------
 
 
