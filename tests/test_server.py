@@ -374,6 +374,41 @@ def test_runaway_query_is_stopped_and_others_are_served(server, http):
         assert after.json()["boolean"] is True
 
 
+def test_runaway_queries_leave_a_lookup_answering(tmp_path):
+    """Two workers, four runaway queries: long ones get stand-in workers, the
+    ones past the limit of long queries are stopped, and lookups are answered
+    all the while."""
+    running = start_server(tmp_path, "--workers", "2", "--query-timeout", "15")
+    answers: list[httpx.Response] = []
+    try:
+        idle = _cpu_ticks_of_children(running.process.pid)
+
+        def runaway(i: int) -> None:
+            with httpx.Client(timeout=90) as client:
+                answers.append(client.get(running.url("/sparql"), params={"query": RUNAWAY + f" # {i}"}))
+
+        threads = [threading.Thread(target=runaway, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while _cpu_ticks_of_children(running.process.pid) < idle + 300 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the runaways have had three seconds of CPU
+        with httpx.Client(timeout=30) as client:
+            for _ in range(10):
+                lookup = client.get(running.url("/sparql"), params={"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"},
+                                    headers={"Accept": "text/csv"})
+                assert lookup.status_code == 200 and lookup.text.split() == ["a", "UNMIL"]
+        assert not answers or all(a.status_code == 503 for a in answers)  # the runaways are still running, or stopped
+        for thread in threads:
+            thread.join(timeout=90)
+    finally:
+        running.stop()
+    assert sorted(a.status_code for a in answers) == [503] * 4
+    stopped = [a.text for a in answers if "long-running queries are running already" in a.text]
+    timed_out = [a.text for a in answers if "time limit of 15 s" in a.text]
+    assert len(stopped) == 2 and len(timed_out) == 2
+
+
 def test_fifty_concurrent_clients(server, kg):
     states = kg.sparql(
         "SELECT ?code ?label WHERE { ?s pko:iso3166Alpha3 ?code ; rdfs:label ?label } ORDER BY ?code LIMIT 50"
@@ -914,7 +949,7 @@ def test_pool_replaces_a_killed_worker(tmp_path):
             pool.run(job)
         answer = pool.run({**job, "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
         assert json_rows(json.loads(answer.body)) == [{"n": "300"}]
-        assert pool.stats == {"jobs": 2, "timeouts": 1, "busy": 0}
+        assert pool.stats == {"jobs": 2, "timeouts": 1, "busy": 0, "long": 1, "long_refused": 0}
     finally:
         pool.close()
 

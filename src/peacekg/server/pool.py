@@ -5,7 +5,9 @@ runs in one of a few **worker processes** that open the store read-only. The
 server waits for the answer until the deadline; past it, it kills the worker
 (SIGKILL frees the CPU at once) and starts a fresh one, so a runaway query costs
 one worker for at most ``query_timeout`` seconds and never blocks other requests
-for longer. Workers count rows or triples while they iterate and stop at
+for longer. A job still running after ``short_after`` seconds becomes *long*:
+its worker gets a lower CPU priority and a stand-in is started, so long jobs
+never hold the workers short ones need; at most ``long_limit`` run at once. Workers count rows or triples while they iterate and stop at
 ``max_results + 1``, so a huge result is refused before it is serialised.
 Workers die with the server: a watchdog thread in each notices when its
 parent is gone. Unless the server allows federation, a worker cannot open an
@@ -274,8 +276,15 @@ class QueryPool:
     :meth:`switch` may replace while the pool serves)."""
 
     def __init__(self, store_path: str, size: int, *, timeout: float, wait_limit: float, cache_bytes: int = 0,
-                 network: bool = False):
+                 network: bool = False, short_after: float = 1.0, long_limit: int | None = None):
         self.store_path, self.size, self.timeout, self.wait_limit = store_path, size, timeout, wait_limit
+        #: A job still running after ``short_after`` s is *long*: its worker is
+        #: handed over to it (lower CPU priority, an extra worker started in its
+        #: place), so long jobs never take the ``size`` workers short ones use.
+        #: At most ``long_limit`` long jobs run at once; past that one is stopped (503).
+        self.short_after = min(short_after, timeout)
+        self.long_limit = size if long_limit is None else long_limit
+        self._long = 0
         self.network = network
         self.cache_bytes = cache_bytes
         self.cache = AnswerCache(cache_bytes)
@@ -287,7 +296,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._closed = False
         #: Counters for the logs and the tests: jobs run, killed past the deadline, refused as busy.
-        self.stats = {"jobs": 0, "timeouts": 0, "busy": 0}
+        self.stats = {"jobs": 0, "timeouts": 0, "busy": 0, "long": 0, "long_refused": 0}
 
     def start(self) -> None:
         workers = [self._spawn(self.store_path, self.generation) for _ in range(self.size)]
@@ -351,9 +360,13 @@ class QueryPool:
 
     def _replace(self, dead: _Worker) -> None:
         self._discard(dead)
-        if self._closed or dead.generation != self.generation:
+        self._add_worker(dead.generation)
+
+    def _add_worker(self, generation: int) -> None:
+        """Start one more worker on the current store, in the background."""
+        if self._closed or generation != self.generation:
             return
-        store_path, generation = self.store_path, self.generation
+        store_path = self.store_path
 
         def start_fresh() -> None:
             try:
@@ -404,27 +417,63 @@ class QueryPool:
         worker: _Worker | None = self._take()
         generation = worker.generation
         self.stats["jobs"] += 1
+        long = False
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(self.timeout):
+            done = worker.conn.poll(self.short_after)
+            if not done:
+                long = self._make_long(worker)  # raises PoolBusy past the limit of long jobs
+                done = worker.conn.poll(max(0.0, self.timeout - self.short_after))
+            if not done:
                 self.stats["timeouts"] += 1
-                self._replace(worker)
+                if long:
+                    self._discard(worker)  # its stand-in already works
+                else:
+                    self._replace(worker)
                 worker = None
                 raise QueryTimeout(f"the query ran past the time limit of {self.timeout:g} s and was stopped")
             answer = worker.conn.recv()
         except (EOFError, OSError):
             if worker is not None:
-                self._replace(worker)
+                self._discard(worker) if long else self._replace(worker)
                 worker = None
             if self._closed:
                 raise PoolClosed("the server is shutting down; try again later") from None
             raise QueryFailed(FAILED, "the query worker died while running the query") from None
+        except PoolBusy:
+            worker = None
+            raise
         finally:
+            if long:
+                with self._lock:
+                    self._long -= 1
             if worker is not None:
-                self._release(worker)
+                # A long job's worker runs at low priority and has a stand-in: it retires.
+                self._discard(worker) if long else self._release(worker)
         if answer[0] == "ok":
             return Answer(answer[1], answer[2], answer[3]), generation
         raise QueryFailed(answer[1], answer[2])
+
+    def _make_long(self, worker: _Worker) -> bool:
+        """The job on ``worker`` outlived ``short_after``: hand the worker over to
+        it (start a stand-in, lower its priority), or stop it if too many long
+        jobs run already. True when it became long."""
+        with self._lock:
+            admitted = self._long < self.long_limit
+            if admitted:
+                self._long += 1
+        if not admitted:
+            self.stats["long_refused"] += 1
+            self._replace(worker)
+            raise PoolBusy(f"{self.long_limit} long-running queries are running already, so this one was stopped "
+                           f"after {self.short_after:g} s; try again later")
+        self.stats["long"] += 1
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
+        except OSError:
+            pass
+        self._add_worker(worker.generation)
+        return True
 
     def close(self) -> None:
         """Stop every worker; jobs in flight and requests waiting end with PoolClosed."""
