@@ -74,7 +74,7 @@ class RunningServer:
                 self.process.wait(timeout=5)
 
 
-def start_server(log_dir: Path, *extra: str) -> RunningServer:
+def start_server(log_dir: Path, *extra: str, project: Path = ROOT) -> RunningServer:
     """Start ``peacekg serve`` on a free port and wait until it answers."""
     port = free_port()
     log = log_dir / f"serve-{port}.log"
@@ -82,7 +82,7 @@ def start_server(log_dir: Path, *extra: str) -> RunningServer:
     # peacekg.cli, which plug-in commands import), so start it as the script does.
     command = [
         sys.executable, "-c", "from peacekg.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(port),
-        "--project", str(ROOT), *extra,
+        "--project", str(project), *extra,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -323,7 +323,12 @@ def test_over_long_body_and_query(http, server):
 
 def test_unsupported_content_type_and_method(http):
     assert http.post("/sparql", content="ASK {}", headers={"Content-Type": "text/plain"}).status_code == 415
-    assert http.put("/sparql", content="ASK {}").status_code == 405
+    put = http.put("/sparql", content="ASK {}")
+    assert put.status_code == 405
+    assert set(put.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    assert set(put.text.strip().split("; use ")[1].split(", ")) == {"GET", "HEAD", "POST"}
+    delete = http.delete("/id/mission/unmil")
+    assert delete.status_code == 405 and set(delete.headers["allow"].split(", ")) == {"GET", "HEAD"}
 
 
 def test_unacceptable_format_gets_406(http):
@@ -369,6 +374,41 @@ def test_runaway_query_is_stopped_and_others_are_served(server, http):
         assert after.json()["boolean"] is True
 
 
+def test_runaway_queries_leave_a_lookup_answering(tmp_path):
+    """Two workers, four runaway queries: long ones get stand-in workers, the
+    ones past the limit of long queries are stopped, and lookups are answered
+    all the while."""
+    running = start_server(tmp_path, "--workers", "2", "--query-timeout", "15")
+    answers: list[httpx.Response] = []
+    try:
+        idle = _cpu_ticks_of_children(running.process.pid)
+
+        def runaway(i: int) -> None:
+            with httpx.Client(timeout=90) as client:
+                answers.append(client.get(running.url("/sparql"), params={"query": RUNAWAY + f" # {i}"}))
+
+        threads = [threading.Thread(target=runaway, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while _cpu_ticks_of_children(running.process.pid) < idle + 300 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the runaways have had three seconds of CPU
+        with httpx.Client(timeout=30) as client:
+            for _ in range(10):
+                lookup = client.get(running.url("/sparql"), params={"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"},
+                                    headers={"Accept": "text/csv"})
+                assert lookup.status_code == 200 and lookup.text.split() == ["a", "UNMIL"]
+        assert not answers or all(a.status_code == 503 for a in answers)  # the runaways are still running, or stopped
+        for thread in threads:
+            thread.join(timeout=90)
+    finally:
+        running.stop()
+    assert sorted(a.status_code for a in answers) == [503] * 4
+    stopped = [a.text for a in answers if "long-running queries are running already" in a.text]
+    timed_out = [a.text for a in answers if "time limit of 15 s" in a.text]
+    assert len(stopped) == 2 and len(timed_out) == 2
+
+
 def test_fifty_concurrent_clients(server, kg):
     states = kg.sparql(
         "SELECT ?code ?label WHERE { ?s pko:iso3166Alpha3 ?code ; rdfs:label ?label } ORDER BY ?code LIMIT 50"
@@ -389,6 +429,350 @@ def test_fifty_concurrent_clients(server, kg):
         results = list(pool.map(ask, states))
     assert [status for status, _, _ in results] == [200] * 50
     assert all(got == expected for _, got, expected in results)
+
+
+# -- no outbound requests: SERVICE ----------------------------------------------------
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it receives (and
+    closes each at once, as a dead endpoint would)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> int:
+        """Stop listening; the number of connections received."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.sock.close()
+        return self.connections
+
+
+@pytest.fixture()
+def listener():
+    running = Listener()
+    yield running
+    running.close()
+
+
+def service_queries(url: str) -> list[str]:
+    """Ways to write a SERVICE call to ``url``, some meant to slip past a naive check."""
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX ep: <{url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ ?x a pko:State . SERVICE ep:sparql {{ ?s ?p ?o }} }} LIMIT 1",
+        f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?m pko:acronym \"UNMIL\".SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?m pko:acronym ?a . ?m pko:x\\#y ?z . }} # }}\nSERVICE <{url}> {{ }}",
+        f"ASK {{ ?m pko:acronym 'UNMIL' OPTIONAL {{ SERVICE <{url}> {{ ?m ?p ?o }} }} }}",
+    ]
+
+
+def test_service_is_refused_and_never_calls_out(http, listener):
+    for query in service_queries(listener.url):
+        for response in (http.get("/sparql", params={"query": query}), http.post("/sparql", data={"query": query})):
+            assert response.status_code == 400, (query, response.text)
+            assert "federated queries are off" in response.text
+    assert listener.close() == 0
+
+
+def test_worker_cannot_call_out_even_if_asked(tmp_path, listener):
+    """The second wall: a worker without federation has no network, so even a
+    SERVICE job sent to it directly (past the server's check) reaches nothing."""
+    from peacekg.server.pool import FAILED, QueryFailed, QueryPool
+
+    store = ox.Store(str(tmp_path / "store"))
+    store.add(ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)))
+    store.flush()
+    del store
+    pool = QueryPool(str(tmp_path / "store"), 1, timeout=30, wait_limit=30)
+    pool.start()
+    try:
+        job = {"query": f"SELECT * WHERE {{ ?m ?p ?a SERVICE <{listener.url}> {{ ?s ?p ?o }} }}", "result_format": "json",
+               "graph_format": "turtle", "max_results": 10}
+        with pytest.raises(QueryFailed) as failure:
+            pool.run(job)
+        assert failure.value.reason == FAILED
+        silent = pool.run({**job, "query": job["query"].replace("SERVICE", "SERVICE SILENT")})
+        assert json_rows(json.loads(silent.body)) == [{"m": UNMIL, "p": PKO + "acronym", "a": "UNMIL"}]
+    finally:
+        pool.close()
+    assert listener.close() == 0
+
+
+def test_allowed_service_calls_only_listed_endpoints_and_hides_errors(tmp_path, listener):
+    other = Listener()
+    running = start_server(tmp_path, "--allow-service", listener.url, "--workers", "1", "--query-timeout", "20")
+    try:
+        refused = httpx.post(running.url("/sparql"), data={"query": service_queries(other.url)[0]}, timeout=30)
+        assert refused.status_code == 400
+        assert f"federates only with endpoints under {listener.url}" in refused.text
+        by_variable = httpx.post(running.url("/sparql"), data={"query": service_queries(listener.url)[3]}, timeout=30)
+        assert by_variable.status_code == 400 and "not a variable" in by_variable.text
+        # The allowed endpoint is called; it hangs up, and the client learns no internals.
+        failed = httpx.post(running.url("/sparql"), data={"query": service_queries(listener.url)[0]}, timeout=30)
+        assert failed.status_code == 500
+        assert failed.text.strip() == "the query failed on the server; the error was logged"
+    finally:
+        running.stop()
+    assert other.close() == 0
+    assert listener.close() >= 1
+    assert "query failed:" in running.log.read_text()
+
+
+# -- the dataset: FROM, FROM NAMED and the protocol's graph parameters ------------------------
+
+
+def count(http, query: str, **params) -> int:
+    response = http.get("/sparql", params={"query": query, **params}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    return int(json_rows(response.json())[0]["n"])
+
+
+def test_from_selects_the_default_graph(http, kg):
+    ontology_size = kg.info.graphs[ONTOLOGY_GRAPH]
+    union = count(http, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert union == kg.info.triples > ontology_size
+    assert count(http, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}") == ontology_size
+    # Written in lower case, after comments, with the graph as a prefixed name.
+    assert count(http, "PREFIX g: <https://w3id.org/peacekg/graph/>\n# the ontology only\n"
+                       "select (count(*) as ?n) from g:ontology where { ?s ?p ?o }") == ontology_size
+    both = count(http, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> FROM <{DATA_GRAPH}> WHERE {{ ?s ?p ?o }}")
+    assert both == ontology_size + kg.info.graphs[DATA_GRAPH]
+    # The protocol's default-graph-uri overrides the query's FROM.
+    assert count(http, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}",
+                 **{"default-graph-uri": DATA_GRAPH}) == kg.info.graphs[DATA_GRAPH]
+
+
+def test_from_named_selects_the_named_graphs(http):
+    query = f"SELECT DISTINCT ?g FROM NAMED <{ONTOLOGY_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    response = http.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert json_rows(response.json()) == [{"g": ONTOLOGY_GRAPH}]
+    # FROM NAMED alone leaves the default graph empty (SPARQL 1.1 Query, 13.2).
+    assert count(http, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}") == 0
+    # Without FROM, GRAPH ?g sees each named graph.
+    every = http.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert {row["g"] for row in json_rows(every.json())} == {DATA_GRAPH, ONTOLOGY_GRAPH, "https://w3id.org/peacekg/graph/inferred"}
+
+
+# -- HTTP: HEAD, ETag, gzip, echo, busy port, shutdown ---------------------------------------
+
+
+def test_head_on_the_endpoint_and_pages(http):
+    head = http.head("/sparql", params={"query": "ASK { mission:unmil ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"].startswith("application/sparql-results+json")
+    assert http.head("/sparql", headers={"Accept": "text/turtle"}).headers["content-type"].startswith("text/turtle")
+    for path in ("/", "/id/mission/unmil", "/browse/missions", "/query"):
+        response = http.head(path, headers={"Accept": "text/html"})
+        assert (response.status_code, response.content) == (200, b""), path
+        assert response.headers["content-type"].startswith("text/html")
+
+
+def test_etag_is_the_build_and_if_none_match_gets_304(http, kg):
+    first = http.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
+    tag = first.headers["etag"]
+    assert tag.startswith(f'W/"{kg.info.key}.')
+    again = http.get("/id/mission/unmil", headers={"Accept": "text/turtle", "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == tag and again.headers["content-location"] == "/id/mission/unmil.ttl"
+    other = http.get("/id/mission/unmil", headers={"Accept": "application/n-triples", "If-None-Match": tag})
+    assert other.status_code == 200 and other.headers["etag"] != tag  # each representation has its own tag
+    query = {"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"}
+    answer = http.get("/sparql", params=query, headers={"Accept": "text/csv"})
+    assert answer.text.split() == ["a", "UNMIL"]
+    assert http.get("/sparql", params=query, headers={"Accept": "text/csv", "If-None-Match": answer.headers["etag"]}).status_code == 304
+    stale = http.get("/sparql", params=query, headers={"Accept": "text/csv", "If-None-Match": 'W/"an-older-build.0"'})
+    assert stale.status_code == 200 and stale.text.split() == ["a", "UNMIL"]
+    assert "etag" not in http.get("/no/such/page").headers
+
+
+def test_large_answers_are_gzipped(http):
+    dump = http.get("/download/peacekg.nq", headers={"Accept-Encoding": "gzip"})
+    assert dump.headers["content-encoding"] == "gzip"
+    assert int(dump.headers["content-length"]) * 4 < len(dump.content)  # httpx has decompressed it
+    quads = list(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
+    assert ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)) in quads
+    small = http.get("/sparql", params={"query": "ASK {}"}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers and small.json()["boolean"] is True
+
+
+def test_echoed_input_is_capped(http):
+    long = "Liberia" * 8_000  # 56,000 characters (httpx refuses URLs over 64 KiB)
+    search = http.get("/search", params={"q": long})
+    assert search.status_code == 400
+    assert "the search text is 56,000 characters long; at most 200 are searched" in search.text
+    assert len(search.text) < 20_000
+    for path in (f"/id/mission/{long}", f"/browse/{long}", f"/no/{long}"):
+        response = http.get(path, headers={"Accept": "text/plain"})
+        assert response.status_code == 404 and " characters)" in response.text and len(response.text) < 1000, path
+    param = http.get("/queries/missions-in-country", params={"country": long})
+    assert param.status_code == 400 and "not valid" in param.text and len(param.text) < 1000
+    page = http.get("/queries/missions-in-country", params={"country": long}, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and len(page.text) < 40_000
+
+
+def test_busy_port_fails_before_serving(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-c", "from peacekg.cli import main; main()", "serve", "--port", str(port), "--project", str(ROOT)],
+            capture_output=True, text=True, timeout=120, cwd=ROOT,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}: the port is in use" in result.stderr
+    assert "Serving" not in result.stdout and "Traceback" not in result.stderr
+
+
+def _cpu_ticks_of_children(pid: int) -> int:
+    """CPU time (clock ticks) used so far by the processes ``pid`` started."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def test_shutdown_with_a_query_in_flight_answers_503(tmp_path):
+    running = start_server(tmp_path, "--workers", "1", "--query-timeout", "60")
+    answers = {}
+    try:
+        idle = _cpu_ticks_of_children(running.process.pid)
+
+        def runaway():
+            with httpx.Client(timeout=90) as client:
+                answers["runaway"] = client.get(running.url("/sparql"), params={"query": RUNAWAY})
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while _cpu_ticks_of_children(running.process.pid) < idle + 30 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the worker is busy with the query
+        os.kill(running.process.pid, signal.SIGTERM)
+        thread.join(timeout=60)
+        running.process.wait(timeout=30)
+    finally:
+        running.stop()
+    assert answers["runaway"].status_code == 503
+    assert answers["runaway"].text.strip() == "the server is shutting down; try again later"
+    assert answers["runaway"].headers["retry-after"] == "5"
+    log = running.log.read_text()
+    assert "Traceback" not in log and "Shutting down" in log
+
+
+def test_query_page_lists_the_predeclared_prefixes(http):
+    page = http.get("/query", headers={"Accept": "text/html"}).text
+    assert "PREFIX mission: &lt;https://w3id.org/peacekg/id/mission/&gt;" in page
+    assert "PREFIX pko: &lt;https://w3id.org/peacekg/ontology#&gt;" in page
+
+
+# -- a rebuild while serving ----------------------------------------------------------------
+
+NEW_FACT = "ASK { mission:unmil rdfs:comment \"rebuilt while serving\"@en }"
+
+
+def test_rebuild_while_serving_switches_without_a_failed_request(project_copy):
+    """Edit a source, rebuild with another peacekg command: the server keeps
+    answering from its build, never loses it, and moves to the new one."""
+    from peacekg.build import cache_key
+    from peacekg.sources import Project
+
+    env = {**os.environ, "PEACEKG_CACHE": str(project_copy / "cache")}
+    os.environ["PEACEKG_CACHE"] = env["PEACEKG_CACHE"]  # start_server passes os.environ on
+    try:
+        running = start_server(project_copy, "--workers", "2", "--query-timeout", "20", project=project_copy)
+    finally:
+        del os.environ["PEACEKG_CACHE"]
+    project = Project(project_copy)
+    old_folder = project_copy / "cache" / cache_key(project)
+    statuses, stop = [], threading.Event()
+
+    def keep_asking() -> None:
+        with httpx.Client(base_url=running.base, timeout=60) as client:
+            while not stop.is_set():
+                lookup = client.get("/sparql", params={"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"},
+                                    headers={"Accept": "text/csv"})
+                page = client.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
+                statuses.extend([(lookup.status_code, lookup.text.split() == ["a", "UNMIL"]), (page.status_code, "UNMIL" in page.text)])
+
+    clients = [threading.Thread(target=keep_asking) for _ in range(3)]
+    try:
+        ask = {"query": NEW_FACT}
+        accept = {"Accept": "application/sparql-results+json"}
+        assert httpx.get(running.url("/sparql"), params=ask, headers=accept).json()["boolean"] is False
+        old_tag = httpx.get(running.url("/id/mission/unmil"), headers={"Accept": "text/turtle"}).headers["etag"]
+        for thread in clients:
+            thread.start()
+        with (project_copy / "data" / "missions-un-2000-present.ttl").open("a") as source:
+            source.write('\n<https://w3id.org/peacekg/id/mission/unmil> <http://www.w3.org/2000/01/rdf-schema#comment> "rebuilt while serving"@en .\n')
+        build = subprocess.run([sys.executable, "-c", "from peacekg.cli import main; main()", "build", "--project", str(project_copy)],
+                               capture_output=True, text=True, timeout=300, cwd=project_copy, env=env)
+        assert build.returncode in (0, 1), build.stderr  # 1: the edit may not conform to the shapes; it is still built
+        new_folder = project_copy / "cache" / cache_key(project)
+        assert new_folder != old_folder and (new_folder / "build.json").is_file()
+        assert (old_folder / "store").is_dir()  # pruned by the build, but kept: the server holds it
+        deadline = time.monotonic() + 60
+        while not httpx.get(running.url("/sparql"), params=ask, headers=accept).json()["boolean"]:
+            assert time.monotonic() < deadline, running.log.read_text()
+            time.sleep(0.2)
+        seen = len(statuses)
+        while len(statuses) < seen + 30:  # requests on the new build too
+            time.sleep(0.05)
+        fresh = httpx.get(running.url("/id/mission/unmil"), headers={"Accept": "text/turtle", "If-None-Match": old_tag})
+        assert fresh.status_code == 200 and "rebuilt while serving" in fresh.text and fresh.headers["etag"] != old_tag
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join(timeout=60)
+        running.stop()
+    assert len(statuses) > 30
+    assert all(status == 200 and right for status, right in statuses), [s for s in statuses if s != (200, True)][:5]
+    assert "now serving the build" in running.log.read_text() and "Traceback" not in running.log.read_text()
+
+
+def test_rebuild_of_the_same_sources_keeps_the_folder_in_use(project_copy):
+    """``build --rebuild`` replaces a build in use by moving it aside, never deleting it."""
+    from peacekg.build import cached_build, hold_build
+    from peacekg.sources import Project
+
+    os.environ["PEACEKG_CACHE"] = str(project_copy / "cache")
+    try:
+        project = Project(project_copy)
+        first = cached_build(project)
+        hold = hold_build(first.folder)
+        store = first.open_store()
+        rebuilt = cached_build(project, rebuild=True)
+        assert rebuilt.folder == first.folder and (rebuilt.folder / "build.json").is_file()
+        aside = [f for f in (project_copy / "cache").iterdir() if f.name.startswith(".in-use-")]
+        assert len(aside) == 1 and (aside[0] / "store").is_dir()
+        assert len(list(store.quads_for_pattern(ox.NamedNode(UNMIL), None, None, None))) > 10
+        hold.close()
+        cached_build(project, rebuild=True)  # the next build's prune removes what is no longer held
+        assert not aside[0].exists()
+    finally:
+        del os.environ["PEACEKG_CACHE"]
 
 
 # -- stored queries as a web API ------------------------------------------------------
@@ -565,7 +949,7 @@ def test_pool_replaces_a_killed_worker(tmp_path):
             pool.run(job)
         answer = pool.run({**job, "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
         assert json_rows(json.loads(answer.body)) == [{"n": "300"}]
-        assert pool.stats == {"jobs": 2, "timeouts": 1, "busy": 0}
+        assert pool.stats == {"jobs": 2, "timeouts": 1, "busy": 0, "long": 1, "long_refused": 0}
     finally:
         pool.close()
 
@@ -689,8 +1073,8 @@ def test_svg_escapes_labels(hostile_client):
 def test_doctests_of_the_server_modules():
     import doctest
 
-    from peacekg.server import conneg, sparql
+    from peacekg.server import conneg, errors, query_shape, sparql
 
-    for module in (conneg, sparql):
+    for module in (conneg, errors, query_shape, sparql):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__

@@ -298,7 +298,7 @@ def _build_to_cache(project: Project, key: str, target: CachedBuild, progress: P
         (scratch / "validation.json").write_text(json.dumps(report.to_dict(), indent=2))
         (scratch / "validation.ttl").write_text(report.results_turtle)
         if target.folder.exists():
-            shutil.rmtree(target.folder)
+            _discard_build(target.folder, make_room=True)
         os.replace(scratch, target.folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -310,4 +310,50 @@ def _prune(root: Path, keep: str) -> None:
     """Drop cached builds of older sources."""
     for folder in root.iterdir():
         if folder.is_dir() and folder.name != keep and not folder.name.startswith(".build-"):
-            shutil.rmtree(folder, ignore_errors=True)
+            _discard_build(folder)
+
+
+#: A process that reads a cached build (``peacekg serve``) holds a shared lock on
+#: this file in the build's folder (:func:`hold_build`); a folder whose lock is
+#: held is never deleted (:func:`_discard_build`).
+IN_USE_LOCK = "in-use.lock"
+
+
+def hold_build(folder: Path):
+    """Mark the cached build in ``folder`` as in use until the returned file is
+    closed; None if the folder is gone or being removed."""
+    lock = folder / IN_USE_LOCK
+    try:
+        handle = open(lock, "a+b")
+    except OSError:
+        return None
+    fcntl.flock(handle, fcntl.LOCK_SH)  # waits while a removal holds it
+    try:
+        if (folder / "build.json").is_file() and os.path.samestat(os.fstat(handle.fileno()), os.stat(lock)):
+            return handle
+    except OSError:
+        pass
+    handle.close()
+    return None
+
+
+def _discard_build(folder: Path, make_room: bool = False) -> None:
+    """Delete a cached build unless a process holds it (see :func:`hold_build`).
+    One in use stays; with ``make_room`` it moves to a hidden name, which a later
+    :func:`_prune` deletes once it is free. Moved before deletion, so a reader
+    never takes a folder that is going away."""
+    try:
+        handle = open(folder / IN_USE_LOCK, "a+b")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if make_room:
+                os.replace(folder, folder.with_name(f".in-use-{folder.name}-{os.getpid()}-{time.monotonic_ns()}"))
+            return
+        aside = folder.with_name(f".removing-{folder.name}-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(folder, aside)
+        shutil.rmtree(aside, ignore_errors=True)

@@ -174,7 +174,8 @@ class Parameter:
         try:
             return self.type.parse(text)
         except ValueError as exc:
-            raise ParameterError(query, self.name, f"{text!r} is not valid: {exc}") from None
+            shown = text if len(text) <= 200 else f"{text[:200]}… ({len(text):,} characters)"  # never echo a huge value whole
+            raise ParameterError(query, self.name, f"{shown!r} is not valid: {exc}") from None
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,22 @@ def serve(
     cache_mb: Annotated[
         float, typer.Option("--cache-mb", help="Megabytes of answers kept for repeated identical queries; 0 turns the cache off.")
     ] = 32.0,
+    allow_service: Annotated[
+        Optional[list[str]],
+        typer.Option("--allow-service", metavar="URL_PREFIX",
+                     help="Let SERVICE call endpoints under this URL prefix (repeatable); without it federation is off."),
+    ] = None,
+    follow_builds: Annotated[
+        bool, typer.Option("--follow-builds/--no-follow-builds", help="Switch to a newer build of the project when one is complete.")
+    ] = True,
     project: Annotated[
         Optional[Path], typer.Option("--project", help="Project folder (default: found from the working directory).")
     ] = None,
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint at /sparql and a linked-data site."""
-    import uvicorn
-
     from .options import fail, open_graph as _graph
     from ..server import Settings, create_app
+    from ..server.runner import PortUnavailable, bind, serve as run
 
     try:
         options = {"workers": workers} if workers else {}
@@ -41,20 +48,15 @@ def serve(
             query_timeout=query_timeout,
             max_results=max_results,
             cache_bytes=int(cache_mb * 1024 * 1024),
+            allow_service=tuple(allow_service or ()),
+            follow_builds=1.0 if follow_builds else 0.0,
             **options,
         )
-    except ValueError as exc:
+        sock = bind(host, port)  # first: a busy port fails before the build, the workers or "Serving"
+    except (ValueError, PortUnavailable) as exc:
         raise fail(str(exc)) from None
     kg = _graph(project)
     typer.echo(f"Serving {kg.info.triples if kg.info else '?'} triples at {settings.base_url} (SPARQL: {settings.base_url}/sparql)")
-    uvicorn.run(
-        create_app(kg, settings),
-        host=host,
-        port=port,
-        log_level="info",
-        # h11 (not httptools, which rejects long URLs itself with a bare 400) lets
-        # over-long GET URLs reach the app, which answers 414 with a reason.
-        http="h11",
-        h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 16 * 1024,
-        timeout_graceful_shutdown=5,
-    )
+    if settings.allow_service:
+        typer.echo("SERVICE may call: " + ", ".join(settings.allow_service))
+    run(create_app(kg, settings), sock, max_query_bytes=settings.max_query_bytes)

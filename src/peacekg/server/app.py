@@ -7,29 +7,39 @@ import contextlib
 import shutil
 import tempfile
 import threading
+import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
+from ..build import hold_build
 from ..formats import serialize_graph
+from ..namespaces import PREFIXES
 from ..validate import compact
 from . import linked_data, pages, sparql
 from .conneg import negotiate
-from .errors import Problem
+from .errors import Problem, echo
 from .linked_data import graph_counts, local_href, resource_href
+from .builds import BuildWatcher, Served, log
 from .pool import QueryPool
 from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
+
+#: Answers at least this long are sent gzip-compressed to clients that accept it.
+GZIP_MIN_BYTES = 2048
 
 #: Sent with every HTML page: only this site's own scripts, styles and images.
 SECURITY_HEADERS: dict[str, str] = {
@@ -41,15 +51,17 @@ SECURITY_HEADERS: dict[str, str] = {
 
 
 class Server:
-    """What the request handlers share: the graph, the settings, the query pool,
-    the templates and a few caches of things that never change while serving."""
+    """What the request handlers share: the build served (graph, key, caches),
+    the settings, the query pool and the templates."""
 
     def __init__(self, kg, settings: Settings):
-        self.kg, self.settings = kg, settings
+        self.settings = settings
+        self.current = Served(kg, key=kg.info.key if kg.info is not None else None)
         self.pool: QueryPool | None = None
+        self.watcher: BuildWatcher | None = None
         self._scratch: str | None = None
-        self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._switching = threading.Lock()
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -65,27 +77,54 @@ class Server:
             href=lambda iri: local_href(iri, prefix) or iri,
             resource_href=lambda iri: resource_href(iri, prefix),
             term_kind=term_kind,
+            builtin_prefixes=PREFIXES,
         )
+
+    @property
+    def kg(self):
+        return self.current.kg
 
     # -- lifespan --------------------------------------------------------------
 
     def start(self) -> None:
-        self.pool = QueryPool(self._store_path(), self.settings.workers, timeout=self.settings.query_timeout,
-                              wait_limit=self.settings.wait_limit, cache_bytes=self.settings.cache_bytes)
+        store_path = self._store_path()
+        self.pool = QueryPool(store_path, self.settings.workers, timeout=self.settings.query_timeout,
+                              wait_limit=self.settings.wait_limit, cache_bytes=self.settings.cache_bytes,
+                              network=bool(self.settings.allow_service))
         self.pool.start()
+        if self.current.folder is not None and self.settings.follow_builds > 0:
+            self.watcher = BuildWatcher(self, self.settings.follow_builds)
+            self.watcher.start()
 
-    def stop(self) -> None:
+    def begin_shutdown(self) -> None:
+        """The server is stopping: queries waiting or running answer 503."""
+        if self.watcher is not None:
+            self.watcher.stop()
         if self.pool is not None:
             self.pool.close()
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.pool is not None:
+            self.pool.close()
+        if self.current.hold is not None:
+            self.current.hold.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
 
     def _store_path(self) -> str:
-        """A store on disk that the workers can open read-only: the build cache's,
-        or a snapshot of an in-memory store in a temporary folder."""
+        """A store on disk that the workers can open read-only: the build cache's
+        (held in use while served), or a snapshot of an in-memory store in a
+        temporary folder."""
         from ..store import OxigraphBackend
 
         if self.kg.store_path is not None:
+            folder = Path(self.kg.store_path).parent
+            hold = hold_build(folder)
+            if hold is None:
+                raise RuntimeError(f"the build in {folder} was removed before the server could use it; start again")
+            self.current.folder, self.current.hold = folder, hold
             return str(self.kg.store_path)
         if not isinstance(self.kg.backend, OxigraphBackend):
             raise RuntimeError("peacekg serve needs the embedded store (KnowledgeGraph.load), not a remote endpoint")
@@ -98,13 +137,53 @@ class Server:
         del snapshot
         return str(Path(self._scratch) / "store")
 
+    def switch_to(self, folder: Path) -> bool:
+        """Serve the complete build in ``folder`` from now on: hold it, open it,
+        start workers on it, then switch; requests in flight finish on the old
+        build, which is let go once its last worker is done. False (and the old
+        build still served) if the new one cannot be used."""
+        from ..api import KnowledgeGraph
+        from ..build import CachedBuild
+        from ..store import OxigraphBackend
+
+        with self._switching:
+            hold = hold_build(folder)
+            if hold is None:
+                return False
+            try:
+                build = CachedBuild(folder)
+                old = self.current
+                kg = KnowledgeGraph(OxigraphBackend(build.open_store()), old.kg.catalog, project=old.kg.project,
+                                    info=build.info(), cached=build, index=build.open_index())
+                self.pool.switch(str(build.store_path))
+            except Exception:  # noqa: BLE001 (keep serving the old build)
+                hold.close()
+                log.exception("could not switch to the build in %s; still serving the old one", folder)
+                return False
+            self.current = Served(kg, key=kg.info.key, folder=folder, hold=hold, generation=self.pool.generation)
+            log.warning("now serving the build %s (%s triples)", kg.info.key, kg.info.triples)
+            threading.Thread(target=self._release, args=(old,), daemon=True, name="peacekg-release-build").start()
+            return True
+
+    def _release(self, old: Served) -> None:
+        """Let go of a build once no worker runs on it and the pages that may
+        have started on it are done (they take milliseconds; a query limit is ample)."""
+        deadline = time.monotonic() + self.settings.query_timeout + self.settings.wait_limit + 30
+        while self.pool.workers_of(old.generation) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(self.settings.query_timeout)
+        if old.hold is not None:
+            old.hold.close()
+
     # -- shared helpers ----------------------------------------------------------
 
     def cached(self, key: str, compute):
+        """``compute()`` once per build served (the cache goes with the build)."""
+        served = self.current  # taken first: compute() sees this build or a newer one
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = compute()
-            return self._cache[key]
+            if key not in served.cache:
+                served.cache[key] = compute()
+            return served.cache[key]
 
     def graph_counts(self) -> dict[str, int]:
         return self.cached("graph-counts", lambda: graph_counts(self.kg))
@@ -159,20 +238,70 @@ def _wants_html(request: Request) -> bool:
 async def _problem(request: Request, exc: Problem) -> Response:
     server: Server = request.app.state.server
     headers = dict(exc.headers)
+    message = echo(exc.message, 2000)  # the sites that quote input cap it at ECHO_LIMIT; this is the backstop
     if _wants_html(request) and exc.status != 406:
-        response = server.render(request, "error.html", title=f"Error {exc.status}", status=exc.status, message=exc.message,
+        response = server.render(request, "error.html", title=f"Error {exc.status}", status=exc.status, message=message,
                                  status_code=exc.status)
         response.headers.update(headers)
         return response
-    return PlainTextResponse(exc.message.rstrip("\n") + "\n", status_code=exc.status, headers=headers)
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=exc.status, headers=headers)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return await _problem(request, Problem(404, f"nothing at {request.url.path}"))
+    return await _problem(request, Problem(404, f"nothing at {echo(request.url.path)}"))
 
 
 async def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    return await _problem(request, Problem(405, f"{request.method} is not allowed on {request.url.path}"))
+    allow = dict(getattr(exc, "headers", None) or {}).get("Allow")
+    message = f"{echo(request.method, 20)} is not allowed on {echo(request.url.path)}"
+    if allow:
+        message += f"; use {allow}"
+    return await _problem(request, Problem(405, message, {"Allow": allow} if allow else {}))
+
+
+class BuildETag:
+    """ASGI middleware: every successful GET or HEAD answer gets a weak ETag made
+    of the served build's key (and the media type, so that each representation
+    has its own), and a request whose ``If-None-Match`` names it gets 304
+    without a body. Everything the server answers depends on the build and the
+    request alone, so the tag changes exactly when a new build is served. The
+    key is read when the request starts: an answer from a newer build at worst
+    carries the older tag, which costs a client one more full answer later."""
+
+    def __init__(self, app, server: Server):
+        self.app, self.server = app, server
+
+    async def __call__(self, scope, receive, send) -> None:
+        key = self.server.current.key
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or key is None:
+            await self.app(scope, receive, send)
+            return
+        wanted = [t.strip().removeprefix("W/") for t in Headers(scope=scope).get("if-none-match", "").split(",") if t.strip()]
+        swallow = False
+
+        async def tagged(message) -> None:
+            nonlocal swallow
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = MutableHeaders(raw=list(message["headers"]))
+                if "etag" not in headers:
+                    tag = f'"{key}.{zlib.crc32(headers.get("content-type", "").encode()):08x}"'
+                    headers["ETag"] = "W/" + tag
+                    if tag in wanted or "*" in wanted:
+                        swallow = True
+                        kept = [(k, v) for k, v in headers.raw if k.lower() in NOT_MODIFIED_HEADERS]
+                        await send({"type": "http.response.start", "status": 304, "headers": kept})
+                        await send({"type": "http.response.body", "body": b"", "more_body": False})
+                        return
+                    message = {**message, "headers": headers.raw}
+            elif swallow:
+                return
+            await send(message)
+
+        await self.app(scope, receive, tagged)
+
+
+#: The headers a 304 repeats from the answer it stands for (RFC 9110, 15.4.5).
+NOT_MODIFIED_HEADERS = frozenset({b"etag", b"vary", b"cache-control", b"content-location", b"expires", b"date"})
 
 
 def create_app(kg, settings: Settings | None = None) -> Starlette:
@@ -213,11 +342,14 @@ def create_app(kg, settings: Settings | None = None) -> Starlette:
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
-            allow_methods=["GET", "POST"],
-            allow_headers=["Accept", "Content-Type"],
-            expose_headers=["Content-Location", "Link", "Vary"],
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match"],
+            expose_headers=["Content-Location", "Link", "Vary", "ETag"],
             max_age=86400,
-        )
+        ),
+        # Large answers (a results table, a dump, a big CONSTRUCT) compress ten to one.
+        Middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6),
+        Middleware(BuildETag, server=server),
     ]
     app = Starlette(
         routes=routes,

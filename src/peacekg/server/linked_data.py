@@ -25,7 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from ..formats import serialize_graph
 from ..namespaces import DCT, GRAPHS, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PKO, RDF, RDFS, SKOS
 from ..validate import compact
-from .errors import Problem
+from .errors import Problem, echo
 from .conneg import EXTENSIONS, GRAPH_OFFER, MEDIA_TYPES, content_type, negotiate, not_acceptable_message
 
 #: Predicates whose values name a resource, in order of preference.
@@ -349,11 +349,11 @@ async def resource(request: Request) -> Response:
     path, forced = _split_extension(request.path_params["path"])
     iri = resource_iri(path)
     if iri is None:
-        raise Problem(404, f"no resource at /id/{request.path_params['path']}")
+        raise Problem(404, f"no resource at /id/{echo(request.path_params['path'])}")
     fmt = _pick(request, forced)
     description = await run_in_threadpool(describe, server.kg, iri)
     if not description.exists:
-        raise Problem(404, f"the graph has nothing about {iri}")
+        raise Problem(404, f"the graph has nothing about {echo(iri)}")
     return await _respond(request, description, fmt, f"{server.settings.prefix}/id/{path}", forced is None)
 
 
@@ -376,7 +376,7 @@ async def any_resource(request: Request) -> Response:
     fmt = _pick(request, forced)
     description = await run_in_threadpool(describe, server.kg, iri)
     if not description.exists:
-        raise Problem(404, f"the graph has nothing about {iri}")
+        raise Problem(404, f"the graph has nothing about {echo(iri)}")
     return await _respond(request, description, fmt, None, forced is None)
 
 
@@ -387,7 +387,7 @@ async def ontology(request: Request) -> Response:
     forced = None
     if ext is not None:
         if ext not in EXTENSIONS:
-            raise Problem(404, f"no ontology file /ontology.{ext}; try .ttl, .nt, .jsonld, .rdf or .html")
+            raise Problem(404, f"no ontology file /ontology.{echo(ext)}; try .ttl, .nt, .jsonld, .rdf or .html")
         forced = EXTENSIONS[ext]
     fmt = _pick(request, forced)
     base_path = f"{server.settings.prefix}/ontology"
@@ -423,7 +423,7 @@ async def download(request: Request) -> Response:
     server = request.app.state.server
     name = request.path_params["name"]
     if name not in DUMPS:
-        raise Problem(404, f"no download called {name!r}; downloads: {', '.join(DUMPS)}")
+        raise Problem(404, f"no download called {echo(name)!r}; downloads: {', '.join(DUMPS)}")
     fmt = DUMPS[name]
     data = await run_in_threadpool(server.dump, fmt)
     return Response(data, media_type=content_type(fmt), headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from ..catalog import ParameterError, with_values
 from ..namespaces import PKO
 from ..validate import compact
-from .errors import Problem
+from .errors import ECHO_LIMIT, Problem, echo
 from .linked_data import labels, local_href, resource_href
 from .timeline import render_svg, timeline_data
 
@@ -141,7 +141,7 @@ async def browse(request: Request) -> Response:
     slug = request.path_params["kind"]
     listing = LISTINGS.get(slug)
     if listing is None:
-        raise Problem(404, f"no list called {slug!r}; lists: {', '.join(LISTINGS)}")
+        raise Problem(404, f"no list called {echo(slug)!r}; lists: {', '.join(LISTINGS)}")
 
     def rows():
         text = LIST_QUERY.format(
@@ -171,14 +171,17 @@ async def search(request: Request) -> Response:
     server = request.app.state.server
     text = request.query_params.get("q", "").strip()
     results, error = [], None
-    if text:
+    if len(text) > ECHO_LIMIT:
+        error = f"the search text is {len(text):,} characters long; at most {ECHO_LIMIT} are searched"
+        text = text[:ECHO_LIMIT]
+    elif text:
         def find():  # the full-text index where the graph has one (see KnowledgeGraph.run)
             return list(server.kg.run("search", {"text": text}))
 
         try:
             rows = await run_in_threadpool(find)
         except ParameterError as exc:
-            error = exc.reason
+            error = echo(exc.reason, 2 * ECHO_LIMIT)
         else:
             for row in rows:
                 iri = row["resource"].value

@@ -25,9 +25,24 @@ class Settings:
     #: Bytes of query answers kept to answer repeated identical requests without
     #: running them again (the store is read-only while serving); 0 turns it off.
     cache_bytes: int = 32 * 1024 * 1024
+    #: Endpoints that SERVICE clauses may call, as IRI prefixes (``https://query.wikidata.org/``).
+    #: Empty (the default): federation is off and a query with SERVICE gets 400.
+    allow_service: tuple[str, ...] = ()
+    #: Seconds between looks for a newer build of the project (0: keep the first build).
+    follow_builds: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+        allowed = []
+        for prefix in self.allow_service:
+            parts = urlsplit(prefix)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"allow_service takes http(s) URL prefixes such as https://query.wikidata.org/, not {prefix!r}")
+            # A bare host must not admit longer host names (https://a.org admitting https://a.org.evil/).
+            allowed.append(prefix if parts.path else prefix + "/")
+        object.__setattr__(self, "allow_service", tuple(allowed))
+        if self.follow_builds < 0:
+            raise ValueError("follow_builds cannot be negative")
         if self.query_timeout <= 0 or self.max_results < 1 or self.workers < 1 or self.max_query_bytes < 1024:
             raise ValueError("query_timeout and max_results must be positive, workers at least 1, max_query_bytes at least 1024")
         if self.cache_bytes < 0:

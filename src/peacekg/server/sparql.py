@@ -7,18 +7,21 @@ they run in the worker pool (:mod:`.pool`) and answer in the format the
 
 ====  =====================================================================
 200   the results
-400   malformed query (the parser's message), bad parameter, bad form
+400   malformed query (the parser's message), bad parameter, bad form,
+      SERVICE to an endpoint the operator did not allow (federation is off by default)
 403   SPARQL Update (the endpoint is read-only)
 404   unknown stored query
 406   no acceptable format for this kind of result
 413   request body or query text longer than ``max_query_bytes`` (414 for a GET URL)
 415   POST with another content type
 422   more rows or triples than ``max_results``
-503   past ``query_timeout`` (the query is stopped), or every worker busy
+500   the query failed in the engine (the reason is logged, never sent)
+503   past ``query_timeout`` (the query is stopped), every worker busy, or shutting down
 ====  =====================================================================
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -31,8 +34,12 @@ from ..catalog import ParameterError, UnknownQuery, with_values
 from ..formats import serialize_graph
 from .conneg import GRAPH_OFFER, MEDIA_TYPES, RESULT_OFFER, content_type, format_param, negotiate, not_acceptable_message
 from .descriptions import service_description
-from .errors import Problem
-from .pool import FAILED, NOT_ACCEPTABLE, SYNTAX, TOO_MANY, PoolBusy, QueryFailed, QueryTimeout
+from ..namespaces import PREFIXES
+from .errors import ECHO_LIMIT, Problem, echo
+from .pool import FAILED, NOT_ACCEPTABLE, SYNTAX, TOO_MANY, PoolBusy, PoolClosed, QueryFailed, QueryTimeout
+from .query_shape import inspect_query, refused_services
+
+log = logging.getLogger("peacekg.server")
 
 #: Statuses for the ways a job can fail in a worker.
 FAILURE_STATUS: dict[str, int] = {SYNTAX: 400, TOO_MANY: 422, NOT_ACCEPTABLE: 406, FAILED: 500}
@@ -91,7 +98,7 @@ def _decode(data: bytes, what: str) -> str:
 async def protocol_request(request: Request, limit: int) -> ProtocolRequest:
     """Read the protocol's operation and dataset from a GET or POST request."""
     url_params = list(request.query_params.multi_items())
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         params = url_params
         query = request.query_params.get("query")
         if query is not None and len(query.encode()) > limit:
@@ -150,7 +157,7 @@ def choose(request: Request, fmt: str | None, *, html: bool = True) -> Choice:
         if name in GRAPH_OFFER:
             return Choice(RESULT_OFFER[0], name)
         known = ", ".join([*RESULT_OFFER, *GRAPH_OFFER, *html_offer])
-        raise Problem(406, f"unknown format {fmt!r}; use one of {known}")
+        raise Problem(406, f"unknown format {echo(fmt)!r}; use one of {known}")
     accept = request.headers.get("accept")
     return Choice(negotiate(accept, RESULT_OFFER + html_offer), negotiate(accept, GRAPH_OFFER + html_offer))
 
@@ -161,8 +168,11 @@ async def run_query(server, request: Request, query: str, *, default_graphs=(), 
         raise Problem(403, "this endpoint is read-only: SPARQL Update is not accepted")
     if choice.results is None and choice.graph is None:
         raise Problem(406, not_acceptable_message(RESULT_OFFER + GRAPH_OFFER + ("html",)), {"Vary": "Accept"})
+    shape = inspect_query(query, PREFIXES)
+    check_services(shape.services, server.settings.allow_service)
     job = {
         "query": query,
+        "query_dataset": shape.has_dataset,
         "default_graphs": list(default_graphs),
         "named_graphs": list(named_graphs),
         "result_format": "json" if choice.results == "html" else choice.results,
@@ -173,14 +183,18 @@ async def run_query(server, request: Request, query: str, *, default_graphs=(), 
         answer = await run_in_threadpool(server.pool.run, job)
     except QueryTimeout as exc:
         raise Problem(503, str(exc)) from None
-    except PoolBusy as exc:
+    except (PoolBusy, PoolClosed) as exc:
         raise Problem(503, str(exc), {"Retry-After": "5"}) from None
     except QueryFailed as exc:
         if exc.reason == NOT_ACCEPTABLE:
             offer = RESULT_OFFER if exc.message == "results" else GRAPH_OFFER
             kind = "SELECT/ASK results" if exc.message == "results" else "CONSTRUCT/DESCRIBE graphs"
             raise Problem(406, f"406 Not Acceptable for {kind}: available as " + ", ".join(MEDIA_TYPES[f] for f in offer), {"Vary": "Accept"}) from None
-        message = f"malformed query: {exc.message}" if exc.reason == SYNTAX else exc.message
+        if exc.reason == FAILED:
+            # Engine errors can name hosts, files and internals: logged, not sent.
+            log.warning("query failed: %s\n%s", exc.message, echo(query, 2000))
+            raise Problem(500, "the query failed on the server; the error was logged") from None
+        message = f"malformed query: {echo(exc.message, 500)}" if exc.reason == SYNTAX else exc.message
         raise Problem(FAILURE_STATUS.get(exc.reason, 500), message) from None
     wants_html = (choice.results if answer.kind == "results" else choice.graph) == "html"
     if wants_html:
@@ -189,6 +203,20 @@ async def run_query(server, request: Request, query: str, *, default_graphs=(), 
         table = await run_in_threadpool(results_table, server, answer)
         return server.render(request, "query.html", query=query, table=table, **(page or {}), vary=True)
     return Response(answer.body, media_type=content_type(answer.format), headers={"Vary": "Accept"})
+
+
+def check_services(services: tuple[str | None, ...], allowed: tuple[str, ...]) -> None:
+    """Refuse (400) a query whose SERVICE clauses call endpoints the operator did not allow."""
+    if not services:
+        return
+    if not allowed:
+        raise Problem(400, "SERVICE is not allowed: federated queries are off on this endpoint "
+                           "(the operator can allow endpoints with peacekg serve --allow-service URL)")
+    refused = refused_services(services, allowed)
+    if refused:
+        shown = ", ".join(echo(iri, 100) for iri in refused[:3])
+        raise Problem(400, f"SERVICE {shown} is not allowed: this endpoint federates only with endpoints under "
+                           + ", ".join(allowed) + " (named by a constant IRI, not a variable)")
 
 
 async def sparql_endpoint(request: Request) -> Response:
@@ -260,15 +288,17 @@ async def stored_query(request: Request) -> Response:
     try:
         stored = server.kg.catalog[name]
     except UnknownQuery as exc:
-        raise Problem(404, str(exc)) from None
+        raise Problem(404, echo(str(exc), 2 * ECHO_LIMIT)) from None
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED_PARAMS}
     choice = choose(request, request.query_params.get("format"))
     page = {"title": stored.title, "stored": stored, "values": values}
     try:
         bindings = stored.bind(values)
     except ParameterError as exc:
+        message = echo(str(exc), 2 * ECHO_LIMIT)  # it quotes the value given
         if choice.html:
-            return server.render(request, "query.html", query=stored.text, table=None, error=str(exc), status_code=400, **page)
-        raise Problem(400, str(exc)) from None
+            page["values"] = {k: echo(v) for k, v in values.items()}
+            return server.render(request, "query.html", query=stored.text, table=None, error=message, status_code=400, **page)
+        raise Problem(400, message) from None
     return await run_query(server, request, with_values(stored.text, bindings), choice=choice, page=page)
 

@@ -1,0 +1,104 @@
+"""What a query asks of the server before it runs: whether it names its own
+dataset (``FROM`` / ``FROM NAMED``) and which endpoints its ``SERVICE`` clauses
+call. pyoxigraph exposes no parsed query, so this reads the query's tokens
+with the lexical rules of SPARQL 1.1 (strings, IRIs, comments, prefixed names
+with escapes), which is enough to find keywords: a keyword cannot hide inside
+any other token.
+
+>>> shape = inspect_query('SELECT * FROM <http://ex/g> WHERE { ?s ?p "SERVICE <x> {}" # SERVICE\\n }')
+>>> shape.has_dataset, shape.services
+(True, ())
+>>> inspect_query("SELECT * WHERE { ?o ?p ?x.SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }").services
+('http://127.0.0.1:9/',)
+>>> inspect_query("PREFIX ep: <http://ex/sparql> SELECT * { SERVICE SILENT ep: {} SERVICE ?where {} }").services
+('http://ex/sparql', None)
+>>> inspect_query("SELECT ?from ?service WHERE { ex:a.from ex:service :SERVICE }")
+QueryShape(has_dataset=False, services=())
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+_NAME = r"[\w\u00B7\u00C0-\uFFFF-]"
+_LOCAL_CHAR = r"(?:[\w\u00B7\u00C0-\uFFFF:-]|%[0-9A-Fa-f]{2}|\\.)"
+
+#: SPARQL's tokens, as far as finding keywords needs them; tried in this order.
+_TOKEN = re.compile(
+    rf"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
+  | (?P<pname>(?:[A-Za-z_\u00C0-\uFFFF](?:(?:{_NAME}|\.)*{_NAME})?)?:(?:{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?)?)
+  | (?P<word>[A-Za-z_][\w]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    #: The query has FROM or FROM NAMED: it chooses its dataset itself.
+    has_dataset: bool
+    #: The endpoint of each SERVICE clause: an absolute IRI, or None when it is
+    #: a variable or cannot be resolved without running the query.
+    services: tuple[str | None, ...]
+
+
+def tokens(text: str) -> Iterator[tuple[str, str]]:
+    """``(kind, text)`` of every token but spaces and comments."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind not in ("space", "comment"):
+            yield kind, match.group()
+
+
+def inspect_query(text: str, prefixes: Mapping[str, str] | None = None) -> QueryShape:
+    """The dataset clause and SERVICE endpoints of ``text``; ``prefixes`` are
+    the predeclared ones (a query's own ``PREFIX`` wins)."""
+    declared = dict(prefixes or {})
+    items = list(tokens(text))
+    has_dataset, services = False, []
+    for i, (kind, value) in enumerate(items):
+        if kind != "word":
+            continue
+        keyword = value.upper()
+        if keyword == "FROM":
+            has_dataset = True
+        elif keyword == "PREFIX" and i + 2 < len(items) and items[i + 1][0] == "pname" and items[i + 2][0] == "iri":
+            declared[items[i + 1][1][:-1]] = items[i + 2][1][1:-1]
+        elif keyword == "SERVICE":
+            j = i + 1
+            if j < len(items) and items[j] == ("word", items[j][1]) and items[j][1].upper() == "SILENT":
+                j += 1
+            services.append(_endpoint(items[j] if j < len(items) else ("other", ""), declared))
+    return QueryShape(has_dataset, tuple(services))
+
+
+def _endpoint(token: tuple[str, str], prefixes: Mapping[str, str]) -> str | None:
+    kind, value = token
+    if kind == "iri":
+        iri = value[1:-1]
+    elif kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix not in prefixes:
+            return None
+        iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    else:
+        return None
+    # Only an absolute IRI names an endpoint without help from BASE.
+    return iri if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", iri) else None
+
+
+def refused_services(services: tuple[str | None, ...], allowed: tuple[str, ...]) -> list[str]:
+    """The SERVICE endpoints that no prefix in ``allowed`` admits (a variable
+    or unresolved endpoint is shown as ``?``).
+
+    >>> refused_services(("https://query.wikidata.org/sparql", None, "http://10.0.0.1/"), ("https://query.wikidata.org/",))
+    ['?', 'http://10.0.0.1/']
+    """
+    return [iri or "?" for iri in services if iri is None or not any(iri.startswith(p) for p in allowed)]
