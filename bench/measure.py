@@ -251,9 +251,9 @@ def queries(path: str, rdflib_timeout: float = 0.0, budget: float = 2.0) -> dict
     folder = project_for(path)
     import os
 
-    os.environ["PEACEKG_CACHE"] = str(folder / ".peacekg-cache")
     started = time.perf_counter()
-    kg = KnowledgeGraph.load(Project(folder))
+    with _cache_of(folder):
+        kg = KnowledgeGraph.load(Project(folder))
     out: dict = {"load_seconds": time.perf_counter() - started, "timings": kg.info.timings, "triples": kg.backend.triple_count()}
     out["inferred"] = kg.info.graphs
     store = ox.Store()
@@ -349,6 +349,24 @@ def _rdflib_queries(store: ox.Store, kg, params: dict, results: dict, timeout: f
 # -- the user's next steps on a built project ------------------------------------
 
 
+def _cache_of(folder: Path):
+    """Open the project's own cache (the one its build wrote), whatever
+    $PEACEKG_CACHE says, and leave the environment as it was."""
+    import os
+    from contextlib import contextmanager
+
+    @contextmanager
+    def scope():
+        saved = os.environ.pop("PEACEKG_CACHE", None)
+        try:
+            yield
+        finally:
+            if saved is not None:
+                os.environ["PEACEKG_CACHE"] = saved
+
+    return scope()
+
+
 def _built(path: str) -> tuple[Path, dict]:
     import os
 
@@ -366,8 +384,8 @@ def search(path: str, runs: int = 20) -> dict:
     from peacekg.sources import Project
 
     folder, env = _built(path)
-    os.environ.update(env)
-    kg = KnowledgeGraph.load(Project(folder))
+    with _cache_of(folder):
+        kg = KnowledgeGraph.load(Project(folder))
     stored = kg.catalog["search"]
     out = {}
     for text in ("liberia", "mission", "S/RES/1509"):

@@ -235,9 +235,9 @@ def test_an_operations_kind_changes_with_its_mandate(kg):
 
 def test_mandate_gaps_list_the_renewals_still_missing(kg):
     gaps = rows(kg, "mandate-gaps")
-    # UNFICYP's renewals between 1967 and 1999 are not recorded (docs/notes/mandates-cyprus-golan-lebanon.md)
-    unficyp = next(g for g in gaps if g["resolution"] == "S/RES/231 (1966)")
-    assert (unficyp["acronym"], unficyp["expiry"]) == ("UNFICYP", "1967-06-26")
+    # UNFICYP's renewals of 1970-1973 are not recorded (docs/notes/gaps3-levant.md)
+    unficyp = next(g for g in gaps if g["resolution"] == "S/RES/281 (1970)")
+    assert (unficyp["acronym"], unficyp["expiry"], unficyp["next_resolution"]) == ("UNFICYP", "1970-12-15", "S/RES/334 (1973)")
     assert unficyp["next_recorded"] > unficyp["expiry"]
     assert all(g["next_recorded"] is None or g["next_recorded"] > g["expiry"] for g in gaps)
     # a chain recorded without holes has no gap: MONUC's runs from 1279 to 1925
