@@ -133,14 +133,21 @@ class KnowledgeGraph:
         query = self.catalog[name]
         bindings = query.bind(params or {})
         if name == "search" and self._index is not None:
-            return self.backend.run(_search_by_index(self._index.search(bindings["text"].value)))
+            return self.search_raw(bindings["text"].value)
         return self.backend.run(query.text, bindings)
 
-    def search(self, text: str, limit: int = 50) -> SelectResult:
-        """Resources whose names match ``text``, best first (resource, label, type)."""
+    def search_raw(self, text: str, limit: int = 50) -> RawResult | list[ox.Triple]:
+        """Resources whose names match ``text``, best first (resource, label,
+        type), as a raw result: from the full-text index where the graph has
+        one, else from the stored query ``search``."""
         if self._index is None:
-            return self.query("search", text=text)
-        return materialise(self.backend.run(_search_by_index(self._index.search(text, limit))))
+            query = self.catalog["search"]
+            return self.backend.run(query.text, query.bind({"text": text}))
+        return self.backend.run(_search_by_index(self._index.search(text, limit)))
+
+    def search(self, text: str, limit: int = 50) -> SelectResult:
+        """Resources whose names match ``text``, best first (see :meth:`search_raw`)."""
+        return materialise(self.search_raw(text, limit))
 
     def query(self, name: str, **params: str) -> SelectResult | bool | list[ox.Triple]:
         """Run a stored query with typed parameters given as strings."""

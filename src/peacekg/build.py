@@ -25,13 +25,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .closure import graph_size, sparql_closure
+from .closure import sparql_closure
 from .derive import derive_mandate_facts
 from .fulltext import FullTextIndex
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .reason import clashes_in
 from .shacl_sparql import validate_store
-from .sources import LoadedSource, OnRead, Project, load_file, parse_file
+from .sources import OnRead, Project, load_file, parse_file
+from .store import graph_size
 from .validate import ValidationReport
 
 #: Bump when the build's output changes for the same sources.
@@ -104,7 +105,8 @@ def build_in_memory(
 
 
 def run_pipeline(
-    store: ox.Store, project: Project, *, folder: Path | None = None, progress: Progress | None = None
+    store: ox.Store, project: Project, *, folder: Path | None = None, progress: Progress | None = None,
+    key: str | None = None,
 ) -> tuple[BuildInfo, ValidationReport, FullTextIndex]:
     """The pipeline, into ``store``. With ``folder`` (an on-disk build) the
     work is done in memory (rule updates on disk are ten times slower) and the
@@ -148,9 +150,9 @@ def run_pipeline(
     del work
 
     info = BuildInfo(
-        key=cache_key(project),
+        key=key or cache_key(project),
         graphs=graphs,
-        sources=[str(p.relative_to(project.root)) if p.is_relative_to(project.root) else str(p) for p in project.source_files()],
+        sources=[project.source_name(p) for p in project.source_files()],
         seconds=time.perf_counter() - started,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         conforms=report.conforms,
@@ -290,7 +292,7 @@ def _build_to_cache(project: Project, key: str, target: CachedBuild, progress: P
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         store = ox.Store(str(scratch / "store"))
-        info, report, index = run_pipeline(store, project, folder=scratch, progress=progress)
+        info, report, index = run_pipeline(store, project, folder=scratch, progress=progress, key=key)
         index.close()
         store.flush()
         del store

@@ -14,15 +14,16 @@ text), so a value cannot change the structure of the query.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .namespaces import ID, PKO, XSD
+from .sparql_lexer import tokens
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
@@ -293,24 +294,13 @@ def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -
 
 @lru_cache(maxsize=256)
 def _outer_where_brace(query: str) -> int:
-    """(Cached per query text: stored queries are scanned once.) Offset of the ``{`` opening the first WHERE group, skipping comments, IRIs and strings."""
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        if c == "#":
-            i = query.find("\n", i)
-            i = n if i < 0 else i
-        elif c == "<" and re.match(r"<[^\s<>]*>", query[i:]):
-            i = query.index(">", i)
-        elif c in "\"'":
-            quote = query[i : i + 3] if query[i : i + 3] in ('"""', "'''") else c
-            end = query.find(quote, i + len(quote))
-            while end > 0 and query[end - 1] == "\\" and len(quote) == 1:
-                end = query.find(quote, end + 1)
-            i = n if end < 0 else end + len(quote) - 1
-        elif query[i : i + 5].upper() == "WHERE" and (i == 0 or not query[i - 1].isalnum()):
-            brace = query.find("{", i)
-            if brace >= 0:
-                return brace
-        i += 1
+    """(Cached per query text: stored queries are scanned once.) Offset of the
+    ``{`` opening the first WHERE group (keywords inside strings, IRIs, comments
+    and prefixed names do not count)."""
+    after_where = False
+    for kind, text, offset in tokens(query):
+        if kind == "word" and text.upper() == "WHERE":
+            after_where = True
+        elif after_where and text == "{":
+            return offset
     raise CatalogError("the query has no WHERE clause to bind parameters in")

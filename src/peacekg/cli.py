@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .commands.options import EndpointOption, FormatOption, ProjectOption, fail, open_graph as _graph
+from .commands.options import EndpointOption, FormatOption, ProjectOption, echo_verdict, fail, open_graph as _graph
 
 app = typer.Typer(
     help="peacekg: the open knowledge graph of international norms in peacekeeping.",
@@ -40,16 +40,7 @@ def build(
         typer.echo(f"  {graph:45} {count:>8} triples")
     if not info.cached:
         typer.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in info.timings.items()))
-    if info.clashes:
-        typer.echo("INCONSISTENT: resources in two disjoint classes (after the OWL RL closure):")
-        typer.echo("\n".join(f"  {c}" for c in info.clashes))
-        typer.echo("Run `peacekg reason` for HermiT's verdict.")
-        raise typer.Exit(1)
-    if info.conforms:
-        typer.echo("SHACL: conforms.")
-    else:
-        typer.echo(f"SHACL: {info.violation_count} violation(s); run `peacekg validate` for the report.")
-        raise typer.Exit(1)
+    echo_verdict(info)
 
 
 @app.command()
@@ -243,13 +234,7 @@ def search(
 ) -> None:
     """Find resources by name, best first (full-text index; the stored query
     `search` on a remote endpoint)."""
-    kg = _graph(project, endpoint)
-    if kg._index is None:
-        _print_result(kg.run("search", {"text": text}), fmt)
-        return
-    from .api import _search_by_index
-
-    _print_result(kg.backend.run(_search_by_index(kg._index.search(text, limit))), fmt)
+    _print_result(_graph(project, endpoint).search_raw(text, limit), fmt)
 
 
 @app.command()

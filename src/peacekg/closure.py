@@ -16,11 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, RDF, RDFS
-
-
-def graph_size(store: ox.Store, graph: str) -> int:
-    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    return int(next(iter(result))["n"].value)
+from .store import graph_size
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from dataclasses import astuple, dataclass, field
 import pyoxigraph as ox
 
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SH, XSD
+from .store import graph_size
 from .validate import ValidationReport, Violation
 
 _TYPE, _SUBCLASS = f"<{RDF}type>", f"<{RDFS}subClassOf>"
@@ -432,11 +433,7 @@ def validate_store(
     started = time.perf_counter()
     validator = Validator(store, Shapes(shapes), graphs)
     violations = validator.run()
-    checked = sum(
-        int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}")))["n"].value)
-        for g in validator.graphs
-        if g.value != ONTOLOGY_GRAPH
-    )
+    checked = sum(graph_size(store, g.value) for g in validator.graphs if g.value != ONTOLOGY_GRAPH)
     return ValidationReport(
         conforms=not any(v.severity == "Violation" for v in violations),
         violations=violations,

@@ -109,6 +109,11 @@ class Project:
         """Every file whose content determines the built graph."""
         return [*self.ontology_files, *self.data_files, self.shapes_file, *(s.path for s in self.loaded_sources)]
 
+    def source_name(self, path: Path) -> str:
+        """A source's name as builds record it: relative to the project, or
+        absolute for a loaded file outside it."""
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+
     def fingerprint(self, salt: str = "") -> str:
         """A digest of the sources' names and contents: the build cache key.
         Each file's content digest is streamed (never the whole file in memory)
@@ -117,8 +122,7 @@ class Project:
         digest = hashlib.sha256(salt.encode())
         known = _DigestMemo(self.cache_dir / "digests.json")
         for path in self.source_files():
-            name = str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
-            digest.update(name.encode() + b"\0" + known.digest(path).encode() + b"\0")
+            digest.update(self.source_name(path).encode() + b"\0" + known.digest(path).encode() + b"\0")
         known.save()
         return digest.hexdigest()[:20]
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import ProjectOption, fail, stage_printer
+from .options import ProjectOption, echo_verdict, fail, stage_printer
 
 
 def register(app: typer.Typer) -> None:
@@ -39,10 +39,10 @@ def load(
                 typer.echo(f"{source.graph}\t{source.path}")
             return
         if remove:
-            drop = {p.resolve() for p in files or []}
+            drop = {p.resolve() for p in files or []}  # none given: every loaded file
+            if unknown := drop - {s.path for s in current}:
+                raise fail("not loaded: " + ", ".join(sorted(map(str, unknown))))
             kept = [s for s in current if drop and s.path not in drop]
-            if drop - {s.path for s in current}:
-                raise fail("not loaded: " + ", ".join(sorted(str(p) for p in drop - {s.path for s in current})))
             write_loaded_sources(base, kept)
             typer.echo(f"Removed {len(current) - len(kept)} file(s); {len(kept)} remain loaded.")
             return
@@ -62,11 +62,5 @@ def load(
     for source in new:
         typer.echo(f"Loaded {source.path} into <{source.graph}>: {info.graphs.get(source.graph, 0)} triples.")
     typer.echo(f"Graph {info.key}: {info.triples} triples; inferred {info.graphs.get('https://w3id.org/peacekg/graph/inferred', 0)}.")
-    if info.clashes:
-        typer.echo("INCONSISTENT: resources in two disjoint classes:\n" + "\n".join(f"  {c}" for c in info.clashes))
-        raise typer.Exit(1)
-    if not info.conforms:
-        typer.echo(f"SHACL: {info.violation_count} violation(s); run `peacekg validate` for the report.")
-        raise typer.Exit(1)
-    typer.echo("SHACL: conforms.")
+    echo_verdict(info)
 

@@ -22,6 +22,20 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def echo_verdict(info) -> None:
+    """A build's verdict: the disjoint-class clashes, then SHACL; exit 1 on
+    either (for ``build`` and ``load``)."""
+    if info.clashes:
+        typer.echo("INCONSISTENT: resources in two disjoint classes (after the OWL RL closure):")
+        typer.echo("\n".join(f"  {c}" for c in info.clashes))
+        typer.echo("Run `peacekg reason` for HermiT's verdict.")
+        raise typer.Exit(1)
+    if not info.conforms:
+        typer.echo(f"SHACL: {info.violation_count} violation(s); run `peacekg validate` for the report.")
+        raise typer.Exit(1)
+    typer.echo("SHACL: conforms.")
+
+
 class TerminalProgress:
     """Build progress on stderr: a bar per file being read (bytes, statements
     and statements per second) and one line per stage as it ends."""

@@ -1,9 +1,8 @@
 """What a query asks of the server before it runs: whether it names its own
 dataset (``FROM`` / ``FROM NAMED``) and which endpoints its ``SERVICE`` clauses
 call. pyoxigraph exposes no parsed query, so this reads the query's tokens
-with the lexical rules of SPARQL 1.1 (strings, IRIs, comments, prefixed names
-with escapes), which is enough to find keywords: a keyword cannot hide inside
-any other token.
+(:mod:`peacekg.sparql_lexer`), which is enough to find keywords: a keyword
+cannot hide inside any other token.
 
 >>> shape = inspect_query('SELECT * FROM <http://ex/g> WHERE { ?s ?p "SERVICE <x> {}" # SERVICE\\n }')
 >>> shape.has_dataset, shape.services
@@ -18,27 +17,10 @@ QueryShape(has_dataset=False, services=())
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-_NAME = r"[\w\u00B7\u00C0-\uFFFF-]"
-_LOCAL_CHAR = r"(?:[\w\u00B7\u00C0-\uFFFF:-]|%[0-9A-Fa-f]{2}|\\.)"
-
-#: SPARQL's tokens, as far as finding keywords needs them; tried in this order.
-_TOKEN = re.compile(
-    rf"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
-  | (?P<pname>(?:[A-Za-z_\u00C0-\uFFFF](?:(?:{_NAME}|\.)*{_NAME})?)?:(?:{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?)?)
-  | (?P<word>[A-Za-z_][\w]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
+from ..sparql_lexer import tokens
 
 @dataclass(frozen=True)
 class QueryShape:
@@ -49,19 +31,11 @@ class QueryShape:
     services: tuple[str | None, ...]
 
 
-def tokens(text: str) -> Iterator[tuple[str, str]]:
-    """``(kind, text)`` of every token but spaces and comments."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind not in ("space", "comment"):
-            yield kind, match.group()
-
-
 def inspect_query(text: str, prefixes: Mapping[str, str] | None = None) -> QueryShape:
     """The dataset clause and SERVICE endpoints of ``text``; ``prefixes`` are
     the predeclared ones (a query's own ``PREFIX`` wins)."""
     declared = dict(prefixes or {})
-    items = list(tokens(text))
+    items = [(kind, value) for kind, value, _ in tokens(text)]
     has_dataset, services = False, []
     for i, (kind, value) in enumerate(items):
         if kind != "word":
