@@ -161,3 +161,19 @@ def test_read_progress_counts_statements_of_line_formats(tmp_path):
     seen = []
     load_file(ox.Store(), path, ox.NamedNode(LOADED + "x"), seen.append)
     assert seen[-1].done and seen[-1].statements == 6 and seen[-1].bytes_read == seen[-1].total_bytes == path.stat().st_size
+
+
+def test_quads_of_a_loaded_nquads_file_go_into_its_graph(tmp_path):
+    import pyoxigraph as ox
+
+    from peacekg.sources import load_file
+
+    path = tmp_path / "x.nq"
+    path.write_text(
+        "<https://example.org/a> <https://example.org/p> <https://example.org/b> <https://example.org/their-graph> .\n"
+        "<https://example.org/a> <https://example.org/p> \"c\" .\n"
+    )
+    store = ox.Store()
+    load_file(store, path, ox.NamedNode(LOADED + "x"))
+    assert [g.value for g in store.named_graphs()] == [LOADED + "x"]
+    assert len(store) == 2

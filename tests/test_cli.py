@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,15 @@ def test_build_reports_its_stages_on_request_and_is_quiet_otherwise(small_projec
     assert quiet.exit_code == 0 and " done in " not in quiet.output
     piped = run("build", "--rebuild", env=env)  # the test runner's stderr is not a terminal
     assert piped.exit_code == 0 and " done in " not in piped.output
+
+
+def test_build_shows_a_reading_bar_with_triples_per_second_for_large_files(small_project):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.generate import generate
+
+    (small_project / "data" / "valid.ttl").unlink()  # the generated graph stands alone
+    count = generate(70_000, small_project / "data" / "synthetic.nt")  # about 10 MB: large enough for a bar
+    loud = run("build", "--progress", env={"PEACEKG_PROJECT": str(small_project)})
+    assert loud.exit_code == 0, loud.output
+    bar = next(line for line in loud.stderr.splitlines() if "synthetic.nt" in line)
+    assert f"{count:,} triples" in bar and "/s" in bar
