@@ -222,6 +222,8 @@ class _Worker:
         self.process.start()
         child.close()
         self._ready = False
+        self._killed = False
+        self._kill_lock = threading.Lock()
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         if not self._ready:
@@ -233,6 +235,12 @@ class _Worker:
             self._ready = True
 
     def kill(self) -> None:
+        """Stop the worker and close its pipe, once: a request thread and the
+        shutdown may both ask at the same moment (closing the pipe twice fails)."""
+        with self._kill_lock:
+            if self._killed:
+                return
+            self._killed = True
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
