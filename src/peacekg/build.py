@@ -144,9 +144,11 @@ def run_pipeline(
         graphs = {name: graph_size(work, name) for name in (ONTOLOGY_GRAPH, *data_graphs, INFERRED_GRAPH)}
     finally:
         if persist is not None:
-            with _stage("persist", timings, progress):
-                persist.wait()  # the time left once validation and index are done
-            timings["persist (beside validate and index)"] = persist.seconds
+            persist.wait()
+            # Its own duration: it ran at the same time as validate and index.
+            timings["persist"] = persist.seconds
+            if progress.stage is not None:
+                progress.stage("persist", persist.seconds)
     del work
 
     info = BuildInfo(

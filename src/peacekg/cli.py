@@ -39,7 +39,8 @@ def build(
     for graph, count in info.graphs.items():
         typer.echo(f"  {graph:45} {count:>8} triples")
     if not info.cached:
-        typer.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in info.timings.items()))
+        typer.echo("  " + ", ".join(f"{k} {v:.2f} s" for k, v in info.timings.items())
+                   + (" (persist ran beside validate and index)" if "persist" in info.timings else ""))
     echo_verdict(info)
 
 
