@@ -154,7 +154,7 @@ def test_start_dates_follow_the_mandate_start_the_council_fixed(kg):
 
 def test_dpo_is_sourced_to_the_resolution_that_created_it(kg):
     sources = set(kg.sparql("SELECT ?s WHERE { actor:dpo dct:source ?s }").column("s"))
-    assert "A/RES/72/262 C" in sources and "A/RES/72/199" not in sources
+    assert "https://undocs.org/A/RES/72/262C" in sources and not any("72/199" in s for s in sources)
 
 
 def test_no_operation_cites_only_the_undated_un_list(kg):
