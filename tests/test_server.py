@@ -375,9 +375,9 @@ def test_runaway_query_is_stopped_and_others_are_served(server, http):
 
 
 def test_runaway_queries_leave_a_lookup_answering(tmp_path):
-    """Two workers, four runaway queries: long ones get stand-in workers, the
-    ones past the limit of long queries are stopped, and lookups are answered
-    all the while."""
+    """Two workers, four runaway queries from one client: long ones hand their
+    workers over to the long lane, the ones past the client's share of it
+    (two) are stopped, and lookups are answered all the while."""
     running = start_server(tmp_path, "--workers", "2", "--query-timeout", "15")
     answers: list[httpx.Response] = []
     try:
@@ -404,7 +404,7 @@ def test_runaway_queries_leave_a_lookup_answering(tmp_path):
     finally:
         running.stop()
     assert sorted(a.status_code for a in answers) == [503] * 4
-    stopped = [a.text for a in answers if "long-running queries are running already" in a.text]
+    stopped = [a.text for a in answers if "2 long-running queries from you are running already" in a.text]
     timed_out = [a.text for a in answers if "time limit of 15 s" in a.text]
     assert len(stopped) == 2 and len(timed_out) == 2
 
@@ -565,12 +565,14 @@ def test_from_selects_the_default_graph(http, kg):
 def test_from_named_selects_the_named_graphs(http):
     query = f"SELECT DISTINCT ?g FROM NAMED <{ONTOLOGY_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
     response = http.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
     assert json_rows(response.json()) == [{"g": ONTOLOGY_GRAPH}]
     # FROM NAMED alone leaves the default graph empty (SPARQL 1.1 Query, 13.2).
     assert count(http, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}") == 0
     # Without FROM, GRAPH ?g sees each named graph.
-    every = http.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"},
+    every = http.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ?c } } ORDER BY ?g"},
                      headers={"Accept": "application/sparql-results+json"})
+    assert every.status_code == 200 and every.content, (every.status_code, every.headers, every.text)
     assert {row["g"] for row in json_rows(every.json())} == {DATA_GRAPH, ONTOLOGY_GRAPH, "https://w3id.org/peacekg/graph/inferred"}
 
 
@@ -949,7 +951,7 @@ def test_pool_replaces_a_killed_worker(tmp_path):
             pool.run(job)
         answer = pool.run({**job, "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
         assert json_rows(json.loads(answer.body)) == [{"n": "300"}]
-        assert pool.stats == {"jobs": 2, "timeouts": 1, "busy": 0, "long": 1, "long_refused": 0}
+        assert pool.stats == {"jobs": 2, "timeouts": 1, "busy": 0, "long": 1, "long_refused": 0, "here": 0}
     finally:
         pool.close()
 
@@ -981,16 +983,38 @@ def test_pool_answers_repeated_jobs_from_the_cache_but_never_errors(tmp_path):
 
 
 def test_answer_cache_is_bounded_in_bytes():
-    from peacekg.server.pool import Answer, AnswerCache
+    from peacekg.server.pool import ENTRY_OVERHEAD, Answer, AnswerCache
 
-    cache = AnswerCache(max_bytes=8 * 100)
-    for i in range(20):
+    each = 90 + 3 + ENTRY_OVERHEAD  # body, key "k<i>" (i < 10) and the overhead charged
+    cache = AnswerCache(max_bytes=8 * each)
+    for i in range(10):
         cache.put(f"k{i}", Answer("results", "json", b"x" * 90))
-    assert cache.size <= 800
-    assert cache.get("k0") is None and cache.get("k19") is not None
-    cache.put("big", Answer("results", "json", b"x" * 200))  # more than an eighth: not kept
+    assert cache.size <= 8 * each
+    assert cache.get("k0") is None and cache.get("k9") is not None
+    cache.put("big", Answer("results", "json", b"x" * 2 * each))  # more than an eighth: not kept
     assert cache.get("big") is None
     assert AnswerCache(0).get("anything") is None
+
+
+def test_answer_cache_holds_no_more_memory_than_its_bound():
+    """Many tiny answers (a lookup each) once held four times the bound: the
+    memory the cache really takes, measured, stays within it."""
+    import tracemalloc
+
+    from peacekg.server.pool import Answer, AnswerCache
+
+    bound = 1024 * 1024
+    cache = AnswerCache(max_bytes=bound)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(40_000):
+            cache.put(f'{{"query": "SELECT ?a WHERE {{ <x:{i}> ?p ?a }}"}}', Answer("results", "json", b'{"boolean": true}'))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert cache.size <= bound
+    assert held <= bound * 1.1, f"{held} bytes held for a bound of {bound}"
 
 
 # -- escaping: a graph with hostile labels, served in-process ----------------------------------

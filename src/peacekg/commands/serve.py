@@ -32,6 +32,9 @@ def serve(
     follow_builds: Annotated[
         bool, typer.Option("--follow-builds/--no-follow-builds", help="Switch to a newer build of the project when one is complete.")
     ] = True,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log one line per request (off by default: it slows small queries).")
+    ] = False,
     project: Annotated[
         Optional[Path], typer.Option("--project", help="Project folder (default: found from the working directory).")
     ] = None,
@@ -59,4 +62,4 @@ def serve(
     typer.echo(f"Serving {kg.info.triples if kg.info else '?'} triples at {settings.base_url} (SPARQL: {settings.base_url}/sparql)")
     if settings.allow_service:
         typer.echo("SERVICE may call: " + ", ".join(settings.allow_service))
-    run(create_app(kg, settings), sock, max_query_bytes=settings.max_query_bytes)
+    run(create_app(kg, settings), sock, max_query_bytes=settings.max_query_bytes, access_log=access_log)

@@ -8,16 +8,12 @@ import shutil
 import tempfile
 import threading
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -31,6 +27,8 @@ from ..validate import compact
 from . import linked_data, pages, sparql
 from .conneg import negotiate
 from .errors import Problem, echo
+from .finish import Finish
+from .page_cache import PageCache
 from .linked_data import graph_counts, local_href, resource_href
 from .builds import BuildWatcher, Served, log
 from .pool import QueryPool
@@ -86,11 +84,14 @@ class Server:
 
     # -- lifespan --------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, loop=None) -> None:
+        """Start the query workers, scheduled on ``loop`` (the server's event loop)."""
         store_path = self._store_path()
         self.pool = QueryPool(store_path, self.settings.workers, timeout=self.settings.query_timeout,
                               wait_limit=self.settings.wait_limit, cache_bytes=self.settings.cache_bytes,
                               network=bool(self.settings.allow_service))
+        if loop is not None:
+            self.pool.attach(loop)
         self.pool.start()
         if self.current.folder is not None and self.settings.follow_builds > 0:
             self.watcher = BuildWatcher(self, self.settings.follow_builds)
@@ -259,51 +260,6 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return await _problem(request, Problem(405, message, {"Allow": allow} if allow else {}))
 
 
-class BuildETag:
-    """ASGI middleware: every successful GET or HEAD answer gets a weak ETag made
-    of the served build's key (and the media type, so that each representation
-    has its own), and a request whose ``If-None-Match`` names it gets 304
-    without a body. Everything the server answers depends on the build and the
-    request alone, so the tag changes exactly when a new build is served. The
-    key is read when the request starts: an answer from a newer build at worst
-    carries the older tag, which costs a client one more full answer later."""
-
-    def __init__(self, app, server: Server):
-        self.app, self.server = app, server
-
-    async def __call__(self, scope, receive, send) -> None:
-        key = self.server.current.key
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or key is None:
-            await self.app(scope, receive, send)
-            return
-        wanted = [t.strip().removeprefix("W/") for t in Headers(scope=scope).get("if-none-match", "").split(",") if t.strip()]
-        swallow = False
-
-        async def tagged(message) -> None:
-            nonlocal swallow
-            if message["type"] == "http.response.start" and message["status"] == 200:
-                headers = MutableHeaders(raw=list(message["headers"]))
-                if "etag" not in headers:
-                    tag = f'"{key}.{zlib.crc32(headers.get("content-type", "").encode()):08x}"'
-                    headers["ETag"] = "W/" + tag
-                    if tag in wanted or "*" in wanted:
-                        swallow = True
-                        kept = [(k, v) for k, v in headers.raw if k.lower() in NOT_MODIFIED_HEADERS]
-                        await send({"type": "http.response.start", "status": 304, "headers": kept})
-                        await send({"type": "http.response.body", "body": b"", "more_body": False})
-                        return
-                    message = {**message, "headers": headers.raw}
-            elif swallow:
-                return
-            await send(message)
-
-        await self.app(scope, receive, tagged)
-
-
-#: The headers a 304 repeats from the answer it stands for (RFC 9110, 15.4.5).
-NOT_MODIFIED_HEADERS = frozenset({b"etag", b"vary", b"cache-control", b"content-location", b"expires", b"date"})
-
-
 def create_app(kg, settings: Settings | None = None) -> Starlette:
     """A Starlette app serving ``kg`` (a :class:`peacekg.KnowledgeGraph` on the
     embedded store). Its lifespan starts and stops the query workers."""
@@ -314,7 +270,9 @@ def create_app(kg, settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         from starlette.concurrency import run_in_threadpool
 
-        await run_in_threadpool(server.start)
+        import asyncio
+
+        await run_in_threadpool(server.start, asyncio.get_running_loop())
         try:
             yield
         finally:
@@ -338,18 +296,11 @@ def create_app(kg, settings: Settings | None = None) -> Starlette:
         Route("/timeline.svg", pages.timeline_svg, name="timeline-svg"),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    # One pass over each answer: CORS, the build's ETag and 304, gzip for large bodies.
+    # Pages of the site kept whole per build (outermost: a kept page skips the rest).
     middleware = [
-        Middleware(
-            CORSMiddleware,
-            allow_origins=["*"],
-            allow_methods=["GET", "HEAD", "POST"],
-            allow_headers=["Accept", "Content-Type", "If-None-Match"],
-            expose_headers=["Content-Location", "Link", "Vary", "ETag"],
-            max_age=86400,
-        ),
-        # Large answers (a results table, a dump, a big CONSTRUCT) compress ten to one.
-        Middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6),
-        Middleware(BuildETag, server=server),
+        Middleware(PageCache, server=server, max_bytes=settings.cache_bytes),
+        Middleware(Finish, server=server, gzip_min=GZIP_MIN_BYTES),
     ]
     app = Starlette(
         routes=routes,

@@ -16,6 +16,8 @@ True
 """
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Sequence
 
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -109,7 +111,14 @@ def _quality(fmt: str, ranges: list[tuple[str, float, int]]) -> tuple[float, int
 
 
 def negotiate(header: str | None, offer: Sequence[str]) -> str | None:
-    """The offered format the client prefers, or None when none is acceptable."""
+    """The offered format the client prefers, or None when none is acceptable.
+    (Clients send the same few Accept headers again and again: the answer is
+    remembered for the last 512 pairs.)"""
+    return _negotiate(header, tuple(offer))
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiate(header: str | None, offer: tuple[str, ...]) -> str | None:
     ranges = parse_accept(header)
     scored = []
     for order, fmt in enumerate(offer):

@@ -5,9 +5,11 @@ runs in one of a few **worker processes** that open the store read-only. The
 server waits for the answer until the deadline; past it, it kills the worker
 (SIGKILL frees the CPU at once) and starts a fresh one, so a runaway query costs
 one worker for at most ``query_timeout`` seconds and never blocks other requests
-for longer. A job still running after ``short_after`` seconds becomes *long*:
-its worker gets a lower CPU priority and a stand-in is started, so long jobs
-never hold the workers short ones need; at most ``long_limit`` run at once. Workers count rows or triples while they iterate and stop at
+for longer. The pool schedules jobs on the server's event loop over three
+lanes (see :class:`QueryPool`): short jobs on normal workers, long ones on
+workers handed over at lower CPU priority with a ready spare taking their
+place, and jobs known to answer within a couple of milliseconds in the server
+process itself. Workers count rows or triples while they iterate and stop at
 ``max_results + 1``, so a huge result is refused before it is serialised.
 Workers die with the server: a watchdog thread in each notices when its
 parent is gone. Unless the server allows federation, a worker cannot open an
@@ -26,13 +28,14 @@ A job is a plain dict and an answer a plain tuple, so they cross the pipe cheapl
 """
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import multiprocessing
 import os
-import queue
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,21 +106,27 @@ def worker_main(store_path: str, conn, network: bool = False) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        clock = time.thread_time()
         try:
             answer = run_job(store, job)
         except Exception as exc:  # noqa: BLE001 (logged by the server, never shown to the client, never fatal)
             answer = ("error", FAILED, f"{type(exc).__name__}: {exc}")
+        if answer[0] == "ok":
+            answer += (time.thread_time() - clock,)  # the CPU the job took, for the in-process lane
         conn.send(answer)
 
 
-def run_job(store, job: dict[str, Any]) -> tuple:
-    """Run one query job on ``store`` (also usable in-process, e.g. in tests)."""
+def run_job(store, job: dict[str, Any], *, known_size: bool = False) -> tuple:
+    """Run one query job on ``store`` (also usable in-process, e.g. in tests).
+    With ``known_size`` (the same job answered within the cap before, on the
+    same store) SELECT results are written by pyoxigraph without counting rows."""
     import pyoxigraph as ox
 
-    from ..formats import serialize_graph
+    from ..formats import serialize_graph, serialize_results
     from ..namespaces import PREFIXES
 
-    options: dict[str, Any] = {"prefixes": PREFIXES}
+    # Handing over the prefixes costs about 0.1 ms: only when the query uses them.
+    options: dict[str, Any] = {"prefixes": PREFIXES} if job.get("prefixes", True) else {}
     if job.get("default_graphs") or job.get("named_graphs"):
         # The protocol's dataset replaces the query's FROM / FROM NAMED and the union.
         options["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graphs") or []] or ox.DefaultGraph()
@@ -142,6 +151,8 @@ def run_job(store, job: dict[str, Any]) -> tuple:
         fmt = job["result_format"]
         if fmt is None:
             return ("error", NOT_ACCEPTABLE, "results")
+        if known_size:
+            return ("ok", "results", fmt, serialize_results(result, fmt))
         variables = [v.value for v in result.variables]
         rows = []
         for solution in result:
@@ -234,30 +245,46 @@ class _Worker:
                 raise RuntimeError(f"a query worker failed to start: {message}")
             self._ready = True
 
+    def signal_kill(self) -> None:
+        """SIGKILL the worker without waiting or closing the pipe: a job waiting
+        on the pipe then reads end-of-file and ends."""
+        try:
+            if self.process.is_alive():
+                self.process.kill()
+        except (OSError, ValueError):
+            pass
+
     def kill(self) -> None:
-        """Stop the worker and close its pipe, once: a request thread and the
-        shutdown may both ask at the same moment (closing the pipe twice fails)."""
+        """Stop the worker, wait for it and close its pipe, once: two threads
+        may ask at the same moment (closing the pipe twice fails)."""
         with self._kill_lock:
             if self._killed:
                 return
             self._killed = True
-        if self.process.is_alive():
-            self.process.kill()
+        self.signal_kill()
         self.process.join(timeout=5)
         self.conn.close()
 
 
 class AnswerCache:
     """A least-recently-used map from jobs to successful answers, bounded in
-    bytes. Safe because the store does not change while the server runs."""
+    bytes. Safe because the store does not change while the server runs (a new
+    build gets a new cache). Each entry is charged its key, its body and
+    :data:`ENTRY_OVERHEAD` for the Python objects around them, so many tiny
+    answers cannot hold several times the bound."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes, self.size = max_bytes, 0
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._answers: OrderedDict[tuple | str, Answer] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
 
-    def get(self, key: str) -> Answer | None:
+    @staticmethod
+    def cost(key: tuple | str, answer: Answer) -> int:
+        text = key if isinstance(key, str) else key[0]
+        return len(answer.body) + len(text) + ENTRY_OVERHEAD
+
+    def get(self, key: tuple | str) -> Answer | None:
         with self._lock:
             answer = self._answers.get(key)
             if answer is not None:
@@ -265,8 +292,8 @@ class AnswerCache:
                 self.hits += 1
             return answer
 
-    def put(self, key: str, answer: Answer) -> None:
-        cost = len(answer.body) + len(key)
+    def put(self, key: tuple | str, answer: Answer) -> None:
+        cost = self.cost(key, answer)
         if cost > self.max_bytes // 8:  # never let one answer crowd out the rest
             return
         with self._lock:
@@ -276,49 +303,152 @@ class AnswerCache:
             self.size += cost
             while self.size > self.max_bytes:
                 old_key, old = self._answers.popitem(last=False)
-                self.size -= len(old.body) + len(old_key)
+                self.size -= self.cost(old_key, old)
+
+
+#: The CPU niceness of a worker in the long lane: enough for short jobs to come
+#: first, not so much that a long job starves on a machine busy with other work.
+LONG_NICENESS = 5
+
+#: Bytes charged per cached answer beyond its key and body: the dict slot, the
+#: Answer object and the headers of its str and bytes (measured: about 350).
+ENTRY_OVERHEAD = 400
+
+
+class _Memo:
+    """A bounded set of job keys, oldest forgotten first."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._keys: OrderedDict[tuple, None] = OrderedDict()
+
+    def __contains__(self, key: tuple) -> bool:
+        return key in self._keys
+
+    def add(self, key: tuple) -> None:
+        self._keys[key] = None
+        self._keys.move_to_end(key)
+        while len(self._keys) > self.limit:
+            self._keys.popitem(last=False)
+
+    def discard(self, key: tuple) -> None:
+        self._keys.pop(key, None)
+
+    def clear(self) -> None:
+        self._keys.clear()
 
 
 class QueryPool:
-    """A fixed number of worker processes over one store on disk (which
-    :meth:`switch` may replace while the pool serves)."""
+    """Worker processes over one store on disk (which :meth:`switch` may
+    replace while the pool serves), scheduled on one asyncio event loop.
+
+    The request handlers ``await`` :meth:`arun` on the server's loop; nothing
+    waits in a thread, so a query costs the server one pipe write and one read.
+    :meth:`run` is the same for callers outside the loop (tests, scripts).
+
+    Three lanes keep slow or hostile queries from starving the rest:
+
+    * **short**: ``size`` workers at normal priority run every new job;
+    * **long**: a job still running after ``short_after`` seconds hands its
+      worker over to the long lane (lower CPU priority) and a ready *spare*
+      takes its place at once; at most ``long_limit`` long jobs run at once
+      and at most ``long_per_client`` for one client, else the job is stopped
+      (503). A job once seen to be long is remembered and goes straight to the
+      long lane next time, never holding a short worker;
+    * **here**: a job once answered within ``fast_limit`` seconds (a lookup)
+      runs in the server process itself on the next request: the same query on
+      the same store costs the same, and such a job is cheaper than the hop
+      to a worker. A run that turns out slower leaves the lane for good.
+    """
 
     def __init__(self, store_path: str, size: int, *, timeout: float, wait_limit: float, cache_bytes: int = 0,
-                 network: bool = False, short_after: float = 1.0, long_limit: int | None = None):
+                 network: bool = False, short_after: float = 0.5, long_limit: int | None = None,
+                 long_per_client: int | None = None, spares: int = 1, fast_limit: float = 0.002):
         self.store_path, self.size, self.timeout, self.wait_limit = store_path, size, timeout, wait_limit
-        #: A job still running after ``short_after`` s is *long*: its worker is
-        #: handed over to it (lower CPU priority, an extra worker started in its
-        #: place), so long jobs never take the ``size`` workers short ones use.
-        #: At most ``long_limit`` long jobs run at once; past that one is stopped (503).
         self.short_after = min(short_after, timeout)
-        self.long_limit = size if long_limit is None else long_limit
-        self._long = 0
+        self.long_limit = max(1, 2 * size) if long_limit is None else long_limit
+        self.long_per_client = max(1, self.long_limit // 2) if long_per_client is None else long_per_client
+        self.spares, self.fast_limit = spares, fast_limit
         self.network = network
         self.cache_bytes = cache_bytes
         self.cache = AnswerCache(cache_bytes)
         #: Which store the workers serve: bumped by each switch.
         self.generation = 0
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._private_loop: threading.Thread | None = None
+        self._idle: deque[_Worker] = deque()
+        self._spare: deque[_Worker] = deque()
+        self._waiters: deque[asyncio.Future] = deque()
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
+        self._long = 0
+        self._long_by_client: dict[str, int] = {}
+        self._slow, self._fast = _Memo(4096), _Memo(4096)  # job keys
+        self._here: tuple[int, Any] | None = None
         self._closed = False
-        #: Counters for the logs and the tests: jobs run, killed past the deadline, refused as busy.
-        self.stats = {"jobs": 0, "timeouts": 0, "busy": 0, "long": 0, "long_refused": 0}
+        #: Counters for the logs and the tests.
+        self.stats = {"jobs": 0, "timeouts": 0, "busy": 0, "long": 0, "long_refused": 0, "here": 0}
+
+    # -- the event loop ------------------------------------------------------
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Schedule on ``loop`` (the server's); call before :meth:`start`."""
+        self._loop = loop
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop jobs are scheduled on: the server's, or a private one started
+        on first use by callers outside any server."""
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            self._private_loop = threading.Thread(target=loop.run_forever, daemon=True, name="peacekg-pool-loop")
+            self._private_loop.start()
+            self._loop = loop
+        return self._loop
+
+    def _on_loop(self, function, *args) -> None:
+        """Run ``function(*args)`` on the loop thread and wait for it."""
+        loop = self._ensure_loop()
+        try:
+            running_here = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            running_here = False
+        if running_here:
+            function(*args)
+            return
+        done: concurrent.futures.Future = concurrent.futures.Future()
+
+        def call() -> None:
+            try:
+                done.set_result(function(*args))
+            except BaseException as exc:  # noqa: BLE001 (handed to the caller)
+                done.set_exception(exc)
+
+        loop.call_soon_threadsafe(call)
+        done.result()
+
+    # -- starting, switching, stopping ----------------------------------------
 
     def start(self) -> None:
-        workers = [self._spawn(self.store_path, self.generation) for _ in range(self.size)]
+        """Start the workers and spares and wait until they are ready (blocking)."""
+        self._ensure_loop()
+        workers = [self._spawn(self.store_path, self.generation) for _ in range(self.size + self.spares)]
         for worker in workers:
             worker.wait_ready()
-            self._idle.put(worker)
+        self._on_loop(self._adopt, workers[: self.size], workers[self.size:])
+
+    def _adopt(self, workers: list[_Worker], spares: list[_Worker]) -> None:
+        for worker in workers:
+            self._put_idle(worker)
+        self._spare.extend(spares)
 
     def switch(self, store_path: str) -> None:
         """Serve ``store_path`` from now on: start a full set of workers on it,
         and only when every one is ready let them take over. Idle old workers
         stop at once, busy ones when their job is done. Raises (and keeps the old
-        store) if the new workers cannot start."""
+        store) if the new workers cannot start. Call it from a thread, not the loop."""
         generation = self.generation + 1
-        fresh = [self._spawn(store_path, generation) for _ in range(self.size)]
+        fresh = [self._spawn(store_path, generation) for _ in range(self.size + self.spares)]
         try:
             for worker in fresh:
                 worker.wait_ready()
@@ -326,162 +456,26 @@ class QueryPool:
             for worker in fresh:
                 self._discard(worker)
             raise
-        with self._lock:
+
+        def take_over() -> None:
             self.store_path, self.generation = store_path, generation
             self.cache = AnswerCache(self.cache_bytes)
-        for worker in fresh:
-            self._idle.put(worker)
-        idle = []
-        while True:  # stop the old idle workers now rather than when next taken
-            try:
-                idle.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in idle:
-            if worker.generation == generation:
-                self._idle.put(worker)
-            else:
+            self._slow.clear()
+            self._fast.clear()
+            self._here = None
+            old = list(self._idle) + list(self._spare)
+            self._idle.clear()
+            self._spare.clear()
+            for worker in old:
                 self._discard(worker)
+            self._adopt(fresh[: self.size], fresh[self.size:])
+
+        self._on_loop(take_over)
 
     def workers_of(self, generation: int) -> int:
-        """How many workers (idle or busy) still serve the store of ``generation``."""
+        """How many workers (idle, spare or busy) still serve the store of ``generation``."""
         with self._lock:
             return sum(1 for w in self._all if w.generation == generation)
-
-    def _spawn(self, store_path: str, generation: int) -> _Worker:
-        worker = _Worker(self._context, store_path, generation, self.network)
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def _discard(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._lock:
-            self._all.discard(worker)
-
-    def _release(self, worker: _Worker) -> None:
-        """A worker back from a job: idle again, or stopped if its store was replaced."""
-        if self._closed or worker.generation != self.generation:
-            self._discard(worker)
-        else:
-            self._idle.put(worker)
-
-    def _replace(self, dead: _Worker) -> None:
-        self._discard(dead)
-        self._add_worker(dead.generation)
-
-    def _add_worker(self, generation: int) -> None:
-        """Start one more worker on the current store, in the background."""
-        if self._closed or generation != self.generation:
-            return
-        store_path = self.store_path
-
-        def start_fresh() -> None:
-            try:
-                fresh = self._spawn(store_path, generation)
-                fresh.wait_ready()
-            except Exception:  # noqa: BLE001 (try again on the next failure)
-                return
-            self._release(fresh)
-
-        threading.Thread(target=start_fresh, daemon=True).start()
-
-    def _take(self) -> _Worker:
-        """A live idle worker on the current store (dead or outdated ones found
-        idle are dealt with on the way)."""
-        deadline = time.monotonic() + self.wait_limit
-        while True:
-            if self._closed:
-                raise PoolClosed("the server is shutting down; try again later")
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.stats["busy"] += 1
-                raise PoolBusy(f"all {self.size} query workers stayed busy for {self.wait_limit:g} s; try again later")
-            try:
-                worker = self._idle.get(timeout=min(left, 0.25))
-            except queue.Empty:
-                continue
-            if worker.generation != self.generation or self._closed:
-                self._discard(worker)
-            elif worker.process.is_alive():
-                return worker
-            else:
-                self._replace(worker)
-
-    def run(self, job: dict[str, Any]) -> Answer:
-        """The answer to a job: from the cache when the same job was answered
-        before, else from a free worker (blocking: call it from a thread)."""
-        key = json.dumps(job, sort_keys=True)
-        cache = self.cache
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-        answer, generation = self._run_on_worker(job)
-        if generation == self.generation and cache is self.cache:  # never keep an answer from a replaced store
-            cache.put(key, answer)
-        return answer
-
-    def _run_on_worker(self, job: dict[str, Any]) -> tuple[Answer, int]:
-        worker: _Worker | None = self._take()
-        generation = worker.generation
-        self.stats["jobs"] += 1
-        long = False
-        try:
-            worker.conn.send(job)
-            done = worker.conn.poll(self.short_after)
-            if not done:
-                long = self._make_long(worker)  # raises PoolBusy past the limit of long jobs
-                done = worker.conn.poll(max(0.0, self.timeout - self.short_after))
-            if not done:
-                self.stats["timeouts"] += 1
-                if long:
-                    self._discard(worker)  # its stand-in already works
-                else:
-                    self._replace(worker)
-                worker = None
-                raise QueryTimeout(f"the query ran past the time limit of {self.timeout:g} s and was stopped")
-            answer = worker.conn.recv()
-        except (EOFError, OSError):
-            if worker is not None:
-                self._discard(worker) if long else self._replace(worker)
-                worker = None
-            if self._closed:
-                raise PoolClosed("the server is shutting down; try again later") from None
-            raise QueryFailed(FAILED, "the query worker died while running the query") from None
-        except PoolBusy:
-            worker = None
-            raise
-        finally:
-            if long:
-                with self._lock:
-                    self._long -= 1
-            if worker is not None:
-                # A long job's worker runs at low priority and has a stand-in: it retires.
-                self._discard(worker) if long else self._release(worker)
-        if answer[0] == "ok":
-            return Answer(answer[1], answer[2], answer[3]), generation
-        raise QueryFailed(answer[1], answer[2])
-
-    def _make_long(self, worker: _Worker) -> bool:
-        """The job on ``worker`` outlived ``short_after``: hand the worker over to
-        it (start a stand-in, lower its priority), or stop it if too many long
-        jobs run already. True when it became long."""
-        with self._lock:
-            admitted = self._long < self.long_limit
-            if admitted:
-                self._long += 1
-        if not admitted:
-            self.stats["long_refused"] += 1
-            self._replace(worker)
-            raise PoolBusy(f"{self.long_limit} long-running queries are running already, so this one was stopped "
-                           f"after {self.short_after:g} s; try again later")
-        self.stats["long"] += 1
-        try:
-            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
-        except OSError:
-            pass
-        self._add_worker(worker.generation)
-        return True
 
     def close(self) -> None:
         """Stop every worker; jobs in flight and requests waiting end with PoolClosed."""
@@ -490,4 +484,285 @@ class QueryPool:
             workers = list(self._all)
             self._all.clear()
         for worker in workers:
-            worker.kill()
+            worker.signal_kill()  # a job in flight sees its pipe close and answers "shutting down"
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            def wake() -> None:
+                while self._waiters:
+                    waiter = self._waiters.popleft()
+                    if not waiter.done():
+                        waiter.set_result(None)
+            loop.call_soon_threadsafe(wake)
+        for worker in workers:
+            worker.process.join(timeout=5)
+        if self._private_loop is not None and loop is not None:
+            loop.call_soon_threadsafe(loop.stop)
+
+    # -- workers ---------------------------------------------------------------
+
+    def _spawn(self, store_path: str, generation: int) -> _Worker:
+        worker = _Worker(self._context, store_path, generation, self.network)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        """Stop a worker without waiting for it (the reaper thread joins it)."""
+        with self._lock:
+            self._all.discard(worker)
+        worker.signal_kill()
+        _REAPER.submit(worker.kill)
+
+    def _put_idle(self, worker: _Worker) -> None:
+        """(loop) A ready worker: to the first request waiting, else idle; stopped
+        if the pool closed or its store was replaced."""
+        if self._closed or worker.generation != self.generation:
+            self._discard(worker)
+            return
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    def _start_worker(self, generation: int, *, spare: bool) -> None:
+        """Start one more worker on the current store in the background; it joins
+        the spares or the short lane when ready."""
+        if self._closed or generation != self.generation:
+            return
+        store_path, loop = self.store_path, self._loop
+
+        def start_fresh() -> None:
+            try:
+                fresh = self._spawn(store_path, generation)
+                fresh.wait_ready()
+            except Exception:  # noqa: BLE001 (a later loss starts another)
+                return
+            loop.call_soon_threadsafe(self._welcome, fresh, spare)
+
+        threading.Thread(target=start_fresh, daemon=True, name="peacekg-start-worker").start()
+
+    def _welcome(self, worker: _Worker, spare: bool) -> None:
+        if spare and not self._closed and worker.generation == self.generation:
+            self._spare.append(worker)
+        else:
+            self._put_idle(worker)
+
+    def _replace(self, dead: _Worker) -> None:
+        """(loop) A short-lane worker is lost: stop it and start its successor."""
+        self._discard(dead)
+        self._start_worker(dead.generation, spare=False)
+
+    async def _take(self) -> _Worker:
+        """(loop) A live idle worker on the current store, waiting up to ``wait_limit``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.wait_limit
+        while True:
+            if self._closed:
+                raise PoolClosed("the server is shutting down; try again later")
+            worker = self._idle.popleft() if self._idle else None
+            if worker is None:
+                left = deadline - loop.time()
+                if left <= 0:
+                    self.stats["busy"] += 1
+                    raise PoolBusy(f"all {self.size} query workers stayed busy for {self.wait_limit:g} s; try again later")
+                waiter = loop.create_future()
+                self._waiters.append(waiter)
+                timer = loop.call_later(left, _settle, waiter, None)
+                try:
+                    worker = await waiter
+                except asyncio.CancelledError:
+                    if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
+                        self._put_idle(waiter.result())
+                    raise
+                finally:
+                    timer.cancel()
+                if worker is None:
+                    continue
+            if worker.generation != self.generation or self._closed:
+                self._discard(worker)
+            elif worker.process.is_alive():
+                return worker
+            else:
+                self._replace(worker)
+
+    # -- running jobs ------------------------------------------------------------
+
+    def run(self, job: dict[str, Any], client: str = "") -> Answer:
+        """:meth:`arun` for callers outside the event loop (blocking)."""
+        loop = self._ensure_loop()
+        return asyncio.run_coroutine_threadsafe(self.arun(job, client), loop).result()
+
+    async def arun(self, job: dict[str, Any], client: str = "") -> Answer:
+        """The answer to a job: from the cache when the same job was answered
+        before, else from the lane its cost calls for. ``client`` names who asks
+        (an address), for the limit of long jobs per client."""
+        key = job_key(job)
+        cache = self.cache
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        generation = self.generation
+        if key in self._fast:
+            answer = self._run_here(job, key, generation)
+        else:
+            answer = await self._run_on_worker(job, key, client)
+        if generation == self.generation and cache is self.cache:  # never keep an answer from a replaced store
+            cache.put(key, answer)
+        return answer
+
+    def _run_here(self, job: dict[str, Any], key: tuple, generation: int) -> Answer:
+        """(loop) Run a job known to be fast in the server process."""
+        if self._here is None or self._here[0] != generation:
+            import pyoxigraph as ox
+
+            self._here = (generation, ox.Store.read_only(self.store_path))
+        self.stats["here"] += 1
+        clock = time.thread_time()
+        reply = run_job(self._here[1], job, known_size=True)
+        if time.thread_time() - clock > 4 * self.fast_limit:
+            self._fast.discard(key)
+        return _answer(reply)
+
+    async def _run_on_worker(self, job: dict[str, Any], key: tuple, client: str) -> Answer:
+        known_slow = key in self._slow
+        if known_slow:
+            self._admit_long(client, None)  # raises PoolBusy when the long lane is full
+            worker = self._spare.popleft() if self._spare else None
+            if worker is not None and worker.process.is_alive():
+                self._start_worker(self.generation, spare=True)
+            else:
+                if worker is not None:
+                    self._discard(worker)
+                try:  # no spare ready: borrow a short worker, and start its successor
+                    worker = await self._take()
+                except BaseException:
+                    self._leave_long(client)
+                    raise
+                self._start_worker(self.generation, spare=False)
+            _lower_priority(worker)
+        else:
+            worker = await self._take()
+        self.stats["jobs"] += 1
+        long = known_slow
+        try:
+            worker.conn.send(job)
+            done = await _readable(worker, self.timeout if long else self.short_after)
+            if not done and not long:
+                self._admit_long(client, worker)  # raises PoolBusy when the long lane is full
+                long = True
+                self._slow.add(key)
+                done = await _readable(worker, self.timeout - self.short_after)
+            if not done:
+                self.stats["timeouts"] += 1
+                raise QueryTimeout(f"the query ran past the time limit of {self.timeout:g} s and was stopped")
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            self._lose(worker, long)
+            worker = None
+            if self._closed:
+                raise PoolClosed("the server is shutting down; try again later") from None
+            raise QueryFailed(FAILED, "the query worker died while running the query") from None
+        except PoolBusy:
+            worker = None  # _admit_long dealt with it
+            raise
+        except BaseException:  # the time limit, or the request cancelled: the job still runs
+            self._lose(worker, long)
+            worker = None
+            raise
+        finally:
+            if long:
+                self._leave_long(client)
+            if worker is not None:
+                # A long job's worker runs at low priority and has a successor: it retires.
+                self._discard(worker) if long else self._put_idle(worker)
+        if reply[0] == "ok" and reply[-1] <= self.fast_limit and "SERVICE" not in job["query"].upper():
+            self._fast.add(key)  # cheap, and (no SERVICE) safe to run in the server process
+        return _answer(reply)
+
+    def _lose(self, worker: _Worker, long: bool) -> None:
+        """(loop) A worker that cannot be reused (killed, died, or still busy)."""
+        self._discard(worker) if long else self._replace(worker)
+
+    def _admit_long(self, client: str, worker: _Worker | None) -> None:
+        """(loop) Give a job a place in the long lane. ``worker``, when given, is
+        already running it at normal priority: it is handed over (lower priority)
+        and a spare takes its place in the short lane. Raises PoolBusy, stopping
+        ``worker``, when the lane or the client's share of it is full."""
+        mine = self._long_by_client.get(client, 0) >= self.long_per_client
+        if self._long >= self.long_limit or mine:
+            self.stats["long_refused"] += 1
+            if worker is not None:
+                self._replace(worker)
+            raise PoolBusy(
+                (f"{self.long_per_client} long-running queries from you are running already"
+                 if mine else f"{self.long_limit} long-running queries are running already")
+                + (f", so this one was stopped after {self.short_after:g} s" if worker is not None else
+                   ", and this one ran long before")
+                + "; try again later")
+        self._long += 1
+        self._long_by_client[client] = self._long_by_client.get(client, 0) + 1
+        self.stats["long"] += 1
+        if worker is not None:
+            if self._spare:
+                self._put_idle(self._spare.popleft())
+                self._start_worker(worker.generation, spare=True)
+            else:
+                self._start_worker(worker.generation, spare=False)
+            _lower_priority(worker)
+
+    def _leave_long(self, client: str) -> None:
+        self._long -= 1
+        self._long_by_client[client] -= 1
+        if not self._long_by_client[client]:
+            del self._long_by_client[client]
+
+
+def _lower_priority(worker: _Worker) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_NICENESS)
+    except OSError:
+        pass
+
+
+def job_key(job: dict[str, Any]) -> tuple:
+    """A job as a hashable key for the caches (the query text first)."""
+    return (job["query"], job.get("query_dataset", False), tuple(job.get("default_graphs") or ()),
+            tuple(job.get("named_graphs") or ()), job.get("result_format"), job.get("graph_format"),
+            job["max_results"], job.get("prefixes", True))
+
+
+def _settle(future: asyncio.Future, value) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+async def _readable(worker: _Worker, timeout: float) -> bool:
+    """(loop) Wait until the worker's answer (or its death) can be read; False
+    after ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    try:
+        fd = worker.conn.fileno()
+    except (OSError, ValueError):
+        raise EOFError from None
+    if worker.conn.poll(0):
+        return True
+    ready = loop.create_future()
+    loop.add_reader(fd, _settle, ready, True)
+    timer = loop.call_later(max(0.0, timeout), _settle, ready, False)
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+
+
+def _answer(reply: tuple) -> Answer:
+    if reply[0] == "ok":
+        return Answer(reply[1], reply[2], reply[3])
+    raise QueryFailed(reply[1], reply[2])
+
+
+#: Joins killed workers off the event loop (a join may take milliseconds).
+_REAPER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="peacekg-reaper")

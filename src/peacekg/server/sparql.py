@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -173,6 +173,7 @@ async def run_query(server, request: Request, query: str, *, default_graphs=(), 
     job = {
         "query": query,
         "query_dataset": shape.has_dataset,
+        "prefixes": shape.borrows_prefixes,
         "default_graphs": list(default_graphs),
         "named_graphs": list(named_graphs),
         "result_format": "json" if choice.results == "html" else choice.results,
@@ -180,7 +181,7 @@ async def run_query(server, request: Request, query: str, *, default_graphs=(), 
         "max_results": server.settings.max_results,
     }
     try:
-        answer = await run_in_threadpool(server.pool.run, job)
+        answer = await server.pool.arun(job, request.client.host if request.client else "")
     except QueryTimeout as exc:
         raise Problem(503, str(exc)) from None
     except (PoolBusy, PoolClosed) as exc:
@@ -201,8 +202,18 @@ async def run_query(server, request: Request, query: str, *, default_graphs=(), 
         from .pages import results_table
 
         table = await run_in_threadpool(results_table, server, answer)
-        return server.render(request, "query.html", query=query, table=table, **(page or {}), vary=True)
+        return server.render(request, "query.html", query=query, table=table, whole_query=_without_format(request, query),
+                             **(page or {}), vary=True)
     return Response(answer.body, media_type=content_type(answer.format), headers={"Vary": "Accept"})
+
+
+def _without_format(request: Request, query: str) -> str:
+    """The request's parameters without ``format=`` (and with the query, when it
+    came in a POST body), for links to the whole answer in another format."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+    if request.url.path.endswith("/sparql") and not any(k == "query" for k, _ in params):
+        params.append(("query", query))
+    return urlencode(params)
 
 
 def check_services(services: tuple[str | None, ...], allowed: tuple[str, ...]) -> None:
