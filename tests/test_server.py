@@ -11,6 +11,7 @@ import http.client as http_client
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -657,6 +658,55 @@ def _cpu_ticks_of_children(pid: int) -> int:
     return total
 
 
+def _workers_of(pid: int) -> dict[int, int]:
+    """The query workers ``pid`` started, with the CPU (clock ticks) each used so far."""
+    workers = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                workers[int(child)] = int(fields[11]) + int(fields[12])
+    return workers
+
+
+def test_kill_9_of_a_worker_loses_only_the_request_it_held(tmp_path):
+    """A worker killed from outside (the OOM killer, an operator) costs the
+    query it was running a 500, and nothing else: an idle worker killed too is
+    replaced before any request notices."""
+    running = start_server(tmp_path, "--workers", "2", "--query-timeout", "30")
+    answers = {}
+    try:
+        before = _workers_of(running.process.pid)
+
+        def runaway():
+            with httpx.Client(timeout=90) as client:
+                answers["runaway"] = client.get(running.url("/sparql"), params={"query": RUNAWAY})
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        busy = None
+        deadline = time.monotonic() + 30
+        while busy is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = _workers_of(running.process.pid)
+            busy = next((pid for pid, ticks in now.items() if ticks >= before.get(pid, 0) + 20), None)
+        assert busy is not None, "no worker took the query"
+        os.kill(busy, signal.SIGKILL)
+        thread.join(timeout=60)
+        assert answers["runaway"].status_code == 500
+        assert answers["runaway"].text == "the query failed on the server; the error was logged\n"
+        idle = next(pid for pid in _workers_of(running.process.pid) if pid != busy)
+        os.kill(idle, signal.SIGKILL)
+        with httpx.Client(timeout=30) as client:
+            for i in range(12):  # each a new query, so each runs in a worker
+                lookup = client.get(running.url("/sparql"), params={"query": f"SELECT ?a WHERE {{ mission:unmil pko:acronym ?a }} # {i}"},
+                                    headers={"Accept": "text/csv"})
+                assert (lookup.status_code, lookup.text.split()) == (200, ["a", "UNMIL"]), lookup.text
+    finally:
+        running.stop()
+    assert "Traceback" not in running.log.read_text()
+
+
 def test_shutdown_with_a_query_in_flight_answers_503(tmp_path):
     running = start_server(tmp_path, "--workers", "1", "--query-timeout", "60")
     answers = {}
@@ -930,6 +980,49 @@ def test_query_page_and_html_results(http):
 
 
 # -- the worker pool on its own ------------------------------------------------------------
+
+
+def test_results_page_shows_500_rows_and_links_the_whole_answer(http):
+    query = "SELECT ?a ?b WHERE { ?a a pko:State . ?b a pko:State } LIMIT 700"
+    page = http.get("/sparql", params={"query": query}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "700 rows; the first 500 are shown here" in page.text
+    body = page.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr>") == 500
+    link = re.search(r'href="\?([^"]*format=csv)"', page.text).group(1).replace("&amp;", "&")
+    whole = http.get("/sparql?" + link)
+    assert whole.status_code == 200 and len(whole.text.strip().splitlines()) == 701  # header and 700 rows
+
+
+def test_pages_are_kept_per_build_and_forgotten_with_it(tmp_path):
+    from starlette.testclient import TestClient
+
+    from peacekg.api import KnowledgeGraph
+    from peacekg.server import Settings, create_app
+    from peacekg.server.builds import Served
+    from peacekg.sources import Project
+
+    kg = KnowledgeGraph.load(Project(ROOT))
+    app = create_app(kg, Settings(base_url="http://testserver", workers=1, cache_bytes=4 * 1024 * 1024))
+    with TestClient(app) as client:
+        server = app.state.server
+        first = client.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
+        again = client.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
+        assert first.status_code == again.status_code == 200 and first.content == again.content
+        assert server.page_cache.hits == 1
+        tagged = client.get("/id/mission/unmil", headers={"Accept": "text/turtle", "If-None-Match": first.headers["etag"]})
+        assert (tagged.status_code, tagged.content, server.page_cache.hits) == (304, b"", 2)
+        html = client.get("/id/mission/unmil", headers={"Accept": "text/html"})  # another form: another page
+        assert html.headers["content-type"].startswith("text/html") and server.page_cache.hits == 2
+        client.get("/sparql", params={"query": "ASK {}"})
+        client.get("/sparql", params={"query": "ASK {}"})
+        assert server.page_cache.hits == 2  # the endpoint is never kept here
+        server.current = Served(kg, key="another-build")
+        client.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
+        assert server.page_cache.hits == 2  # a new build: nothing kept from the old one
+        for code in ("lbr", "cod", "hti", "ssd", "mli", "caf", "cyp", "leb"):
+            client.get(f"/id/state/{code}", headers={"Accept": "text/html"})
+        assert server.page_cache.size <= 4 * 1024 * 1024
 
 
 def test_pool_replaces_a_killed_worker(tmp_path):

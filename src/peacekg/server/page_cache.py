@@ -39,6 +39,7 @@ class PageCache:
         self.hits = 0
         self._pages: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self._build: str | None = None
+        server.page_cache = self  # for the logs and the tests
 
     async def __call__(self, scope, receive, send) -> None:
         if (scope["type"] != "http" or scope["method"] != "GET" or not self.max_bytes
