@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-deps build validate bench bench-quick clean
+.PHONY: run test test-deps build validate bench bench-quick bench-server bench-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,20 @@ test-deps:
 	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
 	  echo "note: chromium could not be installed; browser tests will skip"; }
 
-bench: $(STAMP)
+bench: $(STAMP) bench-deps
 	$(BIN)/python -m bench
+
+# Only the server section (wrk against peacekg serve, oxigraph serve and the
+# fixed-body app); replaces that section of docs/benchmarks.md.
+bench-server: $(STAMP) bench-deps
+	$(BIN)/python -m bench --server-only
+
+# The load tool of the server section, installed when missing and possible.
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1)) || \
+	  echo "note: wrk could not be installed; the server section will say so"; }
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick

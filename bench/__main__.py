@@ -116,12 +116,13 @@ def run(scales: list[str], quick: bool, build_only: bool = False) -> dict:
         results["scales"][label] = r
     if build_only:
         return results
-    from .processes import cold_start, server
+    from .processes import cold_start
+    from .server import measure as measure_server
 
     results["cold"] = cold_start(5 if quick else 10)
     log("cold start done")
     try:
-        results["server"] = server(60 if quick else 400)
+        results["server"] = measure_server(2.0 if quick else 10.0, (1, 8) if quick else (1, 8, 50))
     except Exception as exc:  # a server that fails to start is reported, not fatal
         results["server"] = {"error": str(exc)}
     log("server done")
@@ -329,24 +330,9 @@ def report(results: dict) -> str:
         out += [table(["command", "wall time"], [[f"`{n}`", f"{ms(cold[n])} ms"] for n in names]), "",
                 f"Difference: {ms(cold[names[0]] - cold[names[1]])} ms ({cold['tool']}; curated graph, build cache warm).", ""]
 
-    out += ["## Server", ""]
-    srv = results.get("server")
-    if srv is None:
-        out += ["Skipped: `peacekg serve` is not available.", ""]
-    elif "error" in srv:
-        out += [f"Failed: {srv['error']}", ""]
-    else:
-        out += ["Curated graph; `peacekg serve` beside `oxigraph serve-read-only --union-default-graph` on the same "
-                "quads, the same keep-alive Python client on loopback, JSON results. `peacekg` is the server as it "
-                "runs by default, whose answer cache serves repeated identical requests; `peacekg, cache off` "
-                "(`--cache-mb 0`) runs every request in a worker process, which is what lets it stop a runaway "
-                "query, at the cost of the hop between processes.", ""]
-        rows = []
-        for label, x in srv.items():
-            for key, v in x.items():
-                if isinstance(v, dict):
-                    rows.append([label if x["same"] else f"{label} (answers differ)", key, f"{v['rps']:.0f}", f"{v['p50_ms']:.2f}", f"{v['p95_ms']:.2f}", str(v["errors"])])
-        out += [table(["request", "server, concurrency", "req/s", "p50 ms", "p95 ms", "errors"], rows), ""]
+    from .server import report as server_report
+
+    out += server_report(results.get("server"))
     return "\n".join(out) + "\n"
 
 
@@ -356,9 +342,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scales", help="comma-separated scales, e.g. 10k,100k (default: all, or 10k with --quick)")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC.relative_to(ROOT)}")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--server-only", action="store_true",
+                        help=f"only the server section (wrk); replaces that section of {DOC.relative_to(ROOT)}")
     parser.add_argument("--build-only", action="store_true", help="only the user's path: peacekg build, search, query and the commands after it (implies --no-write)")
     args = parser.parse_args(argv)
     scales = args.scales.split(",") if args.scales else (["10k"] if args.quick else list(SCALES))
+    if args.server_only:
+        from .server import measure as measure_server, report as server_report
+
+        section = "\n".join(server_report(measure_server(2.0 if args.quick else 10.0, (1, 8) if args.quick else (1, 8, 50))))
+        print(section)
+        if not args.no_write and not args.quick:
+            replace_section(DOC, "## Server", section + "\n")
+        return
     started = time.perf_counter()
     results = run(scales, args.quick, args.build_only)
     if args.build_only:
@@ -370,6 +366,19 @@ def main(argv: list[str] | None = None) -> None:
         args.json.write_text(json.dumps(results, indent=2))
     if not args.no_write:
         DOC.write_text(text)
+
+
+def replace_section(doc: Path, heading: str, text: str) -> None:
+    """Put ``text`` in place of the section of ``doc`` that starts at ``heading``
+    (up to the next heading of the same level, or the closing line), atomically."""
+    old = doc.read_text()
+    start = old.index(heading + "\n")
+    rest = old[start + len(heading):]
+    ends = [i for i in (rest.find("\n## "), rest.find("\nWhole run:")) if i >= 0]
+    end = start + len(heading) + (min(ends) + 1 if ends else len(rest))
+    fresh = doc.with_suffix(".md.tmp")
+    fresh.write_text(old[:start] + text + "\n" + old[end:])
+    fresh.replace(doc)
 
 
 if __name__ == "__main__":

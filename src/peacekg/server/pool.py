@@ -96,6 +96,10 @@ def worker_main(store_path: str, conn, network: bool = False) -> None:
         from .sandbox import forbid_network
 
         forbid_network()  # before any other thread starts, so that all inherit it
+    try:
+        os.nice(WORKER_NICENESS)  # the server's own thread answers first (pages, fast lookups)
+    except OSError:
+        pass
     _die_with_parent()
     import pyoxigraph as ox
 
@@ -306,9 +310,13 @@ class AnswerCache:
                 self.size -= self.cost(old_key, old)
 
 
+#: CPU niceness of the workers: a little below the server process, whose one
+#: thread answers pages and fast lookups, so a busy pool cannot slow those.
+WORKER_NICENESS = 2
+
 #: The CPU niceness of a worker in the long lane: enough for short jobs to come
 #: first, not so much that a long job starves on a machine busy with other work.
-LONG_NICENESS = 5
+LONG_NICENESS = 7
 
 #: Bytes charged per cached answer beyond its key and body: the dict slot, the
 #: Answer object and the headers of its str and bytes (measured: about 350).
@@ -379,6 +387,7 @@ class QueryPool:
         self._private_loop: threading.Thread | None = None
         self._idle: deque[_Worker] = deque()
         self._spare: deque[_Worker] = deque()
+        self._long_idle: deque[_Worker] = deque()  # long-lane workers between jobs (low priority)
         self._waiters: deque[asyncio.Future] = deque()
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
@@ -463,9 +472,10 @@ class QueryPool:
             self._slow.clear()
             self._fast.clear()
             self._here = None
-            old = list(self._idle) + list(self._spare)
+            old = list(self._idle) + list(self._spare) + list(self._long_idle)
             self._idle.clear()
             self._spare.clear()
+            self._long_idle.clear()
             for worker in old:
                 self._discard(worker)
             self._adopt(fresh[: self.size], fresh[self.size:])
@@ -629,13 +639,11 @@ class QueryPool:
         known_slow = key in self._slow
         if known_slow:
             self._admit_long(client, None)  # raises PoolBusy when the long lane is full
-            worker = self._spare.popleft() if self._spare else None
-            if worker is not None and worker.process.is_alive():
-                self._start_worker(self.generation, spare=True)
-            else:
+            worker = self._long_worker()
+            if worker is None:
                 if worker is not None:
                     self._discard(worker)
-                try:  # no spare ready: borrow a short worker, and start its successor
+                try:  # no long-lane worker ready: borrow a short worker, and start its successor
                     worker = await self._take()
                 except BaseException:
                     self._leave_long(client)
@@ -675,8 +683,9 @@ class QueryPool:
             if long:
                 self._leave_long(client)
             if worker is not None:
-                # A long job's worker runs at low priority and has a successor: it retires.
-                self._discard(worker) if long else self._put_idle(worker)
+                # A long job's worker runs at low priority and has a successor in
+                # the short lane: it stays in the long lane for the next long job.
+                self._rest_long(worker) if long else self._put_idle(worker)
         if reply[0] == "ok" and reply[-1] <= self.fast_limit and "SERVICE" not in job["query"].upper():
             self._fast.add(key)  # cheap, and (no SERVICE) safe to run in the server process
         return _answer(reply)
@@ -711,6 +720,31 @@ class QueryPool:
             else:
                 self._start_worker(worker.generation, spare=False)
             _lower_priority(worker)
+
+    def _long_worker(self) -> _Worker | None:
+        """(loop) A worker for a job known to be slow: one resting in the long
+        lane, else a spare (whose successor is started), else None."""
+        while self._long_idle:
+            worker = self._long_idle.popleft()
+            if worker.process.is_alive() and worker.generation == self.generation:
+                return worker
+            self._discard(worker)
+        while self._spare:
+            worker = self._spare.popleft()
+            if worker.process.is_alive():
+                self._start_worker(self.generation, spare=True)
+                _lower_priority(worker)
+                return worker
+            self._discard(worker)
+        return None
+
+    def _rest_long(self, worker: _Worker) -> None:
+        """(loop) A long-lane worker done with its job: kept for the next long
+        job (up to ``long_limit`` of them), so slow queries cost no new process."""
+        if self._closed or worker.generation != self.generation or len(self._long_idle) >= self.long_limit:
+            self._discard(worker)
+        else:
+            self._long_idle.append(worker)
 
     def _leave_long(self, client: str) -> None:
         self._long -= 1
