@@ -19,12 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from peacekg.citations import (
-    CITATIONS,
-    SOURCE,
     Source,
     UnresolvedCitation,
     add_document_pages,
     describe_document,
+    known_sources,
     resolve,
     rewrite_sources,
     sources_turtle,
@@ -78,13 +77,13 @@ def main(argv: list[str]) -> int:
         for q in store.quads_for_pattern(None, ox.NamedNode(FOAF_PAGE), None)
         for s in store.quads_for_pattern(q.subject, ox.NamedNode(SYMBOL), None)
     }
-    works = {s.iri: s for text in CITATIONS for s in resolve(text)}
+    works = known_sources()
     cited = {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(DCT_SOURCE), None) if isinstance(q.object, ox.NamedNode)}
     sources: list[Source] = []
     for iri in sorted(cited):
         if iri.startswith(UNDOCS):
             sources.append(describe_document(iri, symbols))
-        elif iri.startswith(SOURCE):
+        elif iri in works:
             sources.append(works[iri])
             if works[iri].part_of:
                 sources.append(works[works[iri].part_of])

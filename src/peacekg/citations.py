@@ -92,6 +92,7 @@ WORKS: Mapping[str, Work] = {
     "peoples-daily-liberia-2003-08-05": Work("Nigerian Peacekeepers Arrive in Liberia", "People's Daily, 'Nigerian Peacekeepers Arrive in Liberia', 5 August 2003"),
     "acap-fomuc-micopax-2008-07-12": Work("Transfert de compétence entre la FOMUC et la MICOPAX à Bangui", "Agence Centrafrique Presse, 'Transfert de compétence entre la FOMUC et la MICOPAX à Bangui', 12 July 2008"),
     "acap-cemac-ceeac-2008": Work("Bientôt le transfert d'autorité entre les Forces de la CEMAC et la Mission de la CEEAC à Bangui", "Agence Centrafrique Presse, 'Bientôt le transfert d'autorité entre les Forces de la CEMAC et la Mission de la CEEAC à Bangui' (2008)"),
+    "un-peacekeeping-unmogip-background": Work("UNMOGIP: background", "United Nations Peacekeeping, UNMOGIP background"),
     "nato-jfc-naples-kfor": Work("KFOR mission page, NATO Joint Force Command Naples", "NATO Joint Force Command Naples, KFOR mission page"),
 }
 
@@ -185,12 +186,24 @@ CITATIONS: Mapping[str, Cite] = {
     "Agence Centrafrique Presse, 'Transfert de compétence entre la FOMUC et la MICOPAX à Bangui', 12 July 2008": Cite("acap-fomuc-micopax-2008-07-12"),
     "Agence Centrafrique Presse, 'Bientôt le transfert d'autorité entre les Forces de la CEMAC et la Mission de la CEEAC à Bangui' (2008)": Cite("acap-cemac-ceeac-2008"),
     "NATO Joint Force Command Naples, KFOR mission page": Cite("nato-jfc-naples-kfor"),
+    "United Nations Peacekeeping, UNMOGIP background": Cite("un-peacekeeping-unmogip-background"),
 }
 
 #: Citations of pages of the UN peacekeeping site named without their address,
-#: resolved to the page itself where a stored copy confirmed it (else to None:
-#: the citation stays a work without an address).
-PEACEKEEPING_PAGES: Mapping[str, str | None] = {}
+#: resolved to the page itself (its title, its address) as a stored copy of the
+#: page confirmed it. "United Nations Peacekeeping, UNMOGIP background" has no
+#: such copy and stays a work without an address (see docs/data-notes.md).
+PEACEKEEPING_PAGES: Mapping[str, tuple[str, str]] = {
+    "United Nations Peacekeeping, UNAVEM I mandate": ("UNAVEM I: mandate", "https://peacekeeping.un.org/sites/default/files/past/unavem1/UnavemIM.htm"),
+    "United Nations Peacekeeping, UNGOMAP mandate": ("UNGOMAP: mandate", "https://peacekeeping.un.org/mission/past/ungomap/mandate.html"),
+    "United Nations Peacekeeping, UNIKOM mandate": ("UNIKOM: mandate", "http://www.un.org/en/peacekeeping/missions/past/unikom/mandate.html"),
+    "United Nations Peacekeeping, UNMIH mandate (past missions)": ("UNMIH: mandate", "https://peacekeeping.un.org/fr/mission/past/unmihmandate.html"),
+    "United Nations Peacekeeping, UNMOP mandate page (peacekeeping.un.org)": ("UNMOP: mandate", "http://www.un.org/en/peacekeeping/missions/past/unmop/mandate.html"),
+    "United Nations Peacekeeping, UNOGIL mandate": ("UNOGIL: mandate", "https://peacekeeping.un.org/sites/default/files/past/unogilmandate.html"),
+    "United Nations Peacekeeping, UNOSOM I mandate": ("UNOSOM I: mandate", "https://peacekeeping.un.org/fr/mission/past/unosom1mandate.html"),
+    "United Nations Peacekeeping, UNTAC mandate": ("UNTAC: mandate", "https://peacekeeping.un.org/sites/default/files/past/untacmandate.html"),
+    "United Nations Peacekeeping, UNYOM mandate": ("UNYOM: mandate", "https://peacekeeping.un.org/mission/past/unyommandate.html"),
+}
 
 #: A pinpoint after a UN symbol: ``S/RES/1509 (2003), paragraph 7``.
 _PINPOINT = re.compile(r"^(?P<symbol>.+?), (?:paragraphs?|para\.) [0-9][0-9 ,and-]*$")
@@ -230,6 +243,9 @@ def resolve(text: str) -> list[Source]:
     url = un_document_url(symbol)
     if url is not None:
         return [Source(url, symbol, identifier=symbol)]
+    if text in PEACEKEEPING_PAGES:
+        title, page = PEACEKEEPING_PAGES[text]
+        return [Source(page, f"{title} (United Nations Peacekeeping)", text)]
     cite = CITATIONS.get(text)
     if cite is None:
         raise UnresolvedCitation(text)
@@ -244,6 +260,12 @@ def resolve(text: str) -> list[Source]:
         part_of=whole.iri,
     )
     return [part, whole]
+
+
+def known_sources() -> dict[str, Source]:
+    """Every source a known citation string resolves to (works, their parts and
+    peacekeeping pages), by IRI."""
+    return {s.iri: s for text in (*CITATIONS, *PEACEKEEPING_PAGES) for s in resolve(text)}
 
 
 def describe_document(iri: str, symbols: Mapping[str, str]) -> Source:
