@@ -30,9 +30,10 @@ EXCLUDED: Mapping[tuple[str, str], str] = {
     # Gleditsch and Ward code unified Vietnam as 816 (the Democratic Republic);
     # 817 is the Republic of Vietnam (1954-1975), yet countrycode gives 817.
     ("VNM", "gw"): "countrycode gives 817, the Republic of Vietnam (South, 1954-1975); G-W code today's Vietnam 816",
-    # 327 is the Papal States (ended 1870), not the Vatican City State (1929-).
-    ("VAT", "cow"): "countrycode gives 327, the Papal States (1816-1870), not the Vatican City State",
-    ("VAT", "gw"): "countrycode gives 327, the Papal States (1816-1870), not the Vatican City State",
+    # 327 is the Papal States (countrycode's own abbreviation for it is PAP), not
+    # the Vatican City State.
+    ("VAT", "cow"): "countrycode gives 327 (PAP), the Papal States, not the Vatican City State",
+    ("VAT", "gw"): "countrycode gives 327 (PAP), the Papal States, not the Vatican City State",
 }
 
 
