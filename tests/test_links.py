@@ -220,3 +220,37 @@ def test_the_sources_tool_is_idempotent_on_the_committed_data(tmp_path):
     assert re.search(r"^0 foaf:page links added, 0 string sources replaced", result.stdout, re.M)
     for path in (ROOT / "data").rglob("*.ttl"):
         assert (tmp_path / path.relative_to(ROOT)).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path
+
+
+# --- operations ---------------------------------------------------------------------
+
+
+def test_every_ongoing_un_operation_links_its_official_site(kg):
+    rows = kg.sparql("""
+        SELECT ?acronym ?site WHERE { ?m a pko:UNPeacekeepingOperation ; pko:ongoing true ; pko:acronym ?acronym
+          OPTIONAL { ?m foaf:homepage ?site } } ORDER BY ?acronym""").to_dicts()
+    assert {r["acronym"]: r.get("site") for r in rows} == {
+        "MINURSO": "https://minurso.unmissions.org/",
+        "MINUSCA": "https://minusca.unmissions.org/",
+        "MONUSCO": "https://monusco.unmissions.org/",
+        "UNDOF": "https://undof.unmissions.org/",
+        "UNFICYP": "http://unficyp.unmissions.org/",
+        "UNIFIL": "https://unifil.unmissions.org/",
+        "UNISFA": "http://www.un.org/en/peacekeeping/missions/unisfa/index.shtml",
+        "UNMIK": "https://unmik.unmissions.org/",
+        "UNMISS": "https://unmiss.unmissions.org/",
+        "UNMOGIP": "https://unmogip.unmissions.org/",
+        "UNTSO": "https://peacekeeping.un.org/en/mission/untso",
+    }
+
+
+def test_each_site_on_unmissions_org_is_named_by_its_operations_acronym(kg):
+    """A site at <x>.unmissions.org belongs to the operation whose slug is x: the
+    link is read off the host of a confirmed page, not guessed."""
+    rows = kg.sparql("""
+        SELECT ?m ?site WHERE { ?m a pko:PeaceOperation ; foaf:homepage ?site
+          FILTER (CONTAINS(STR(?site), ".unmissions.org")) }""").to_dicts()
+    assert len(rows) == 13
+    for row in rows:
+        slug = row["m"].rsplit("/", 1)[1]
+        assert re.fullmatch(rf"https?://{slug}\.unmissions\.org/", row["site"]), row
