@@ -33,6 +33,7 @@ from peacekg.links import UNDOCS, write_atomically
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 FOAF_PAGE = "http://xmlns.com/foaf/0.1/page"
 SYMBOL = "https://w3id.org/peacekg/ontology#documentSymbol"
+CITATION = "http://purl.org/dc/terms/bibliographicCitation"
 SOURCES_FILE = "sources.ttl"
 
 
@@ -56,12 +57,14 @@ def main(argv: list[str]) -> int:
             return "urn:unresolved"
 
     rewritten: dict[Path, str] = {}
+    cited_texts: list[str] = []
     pages = replaced = 0
     for path in files:
         text = path.read_text(encoding="utf-8")
         text, added = add_document_pages(text)
         text, strings = rewrite_sources(text, to_iri)
         pages, replaced = pages + added, replaced + len(strings)
+        cited_texts += strings
         rewritten[path] = text
     if unresolved:
         print("error: no resource for these dct:source strings; add them to peacekg.citations:", file=sys.stderr)
@@ -77,7 +80,20 @@ def main(argv: list[str]) -> int:
         for q in store.quads_for_pattern(None, ox.NamedNode(FOAF_PAGE), None)
         for s in store.quads_for_pattern(q.subject, ox.NamedNode(SYMBOL), None)
     }
+    # Every citation text known: the tables, the strings replaced now, and the
+    # references kept in the current sources.ttl (a UN symbol with a pinpoint has
+    # no table entry; its text survives there), so that a second run is a no-op.
+    texts = set(cited_texts)
+    previous = root / "data" / SOURCES_FILE
+    if previous.is_file():
+        texts |= {q.object.value for q in ox.parse(path=str(previous), format=ox.RdfFormat.TURTLE)
+                  if q.predicate.value == CITATION}
     works = known_sources()
+    for text in sorted(texts):
+        try:
+            works.update({s.iri: s for s in resolve(text)})
+        except UnresolvedCitation:
+            pass
     cited = {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(DCT_SOURCE), None) if isinstance(q.object, ox.NamedNode)}
     sources: list[Source] = []
     for iri in sorted(cited):
@@ -85,8 +101,9 @@ def main(argv: list[str]) -> int:
             sources.append(describe_document(iri, symbols))
         elif iri in works:
             sources.append(works[iri])
-            if works[iri].part_of:
-                sources.append(works[works[iri].part_of])
+            whole = works[iri].part_of
+            if whole:
+                sources.append(describe_document(whole, symbols) if whole.startswith(UNDOCS) else works[whole])
 
     for path, text in rewritten.items():
         if text != path.read_text(encoding="utf-8"):
