@@ -41,6 +41,25 @@ def data_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "data").rglob("*.ttl") if p.name != SOURCES_FILE)
 
 
+def _check_rewrite(original: str, rewritten: str) -> str | None:
+    """None when ``rewritten`` states exactly what ``original`` did, each string
+    source replaced by its resource, plus ``foaf:page`` links; else what differs."""
+    def triples(text: str) -> set[str]:
+        return {str(t) for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+
+    expected = set()
+    for t in ox.parse(original.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+        if t.predicate.value == DCT_SOURCE and isinstance(t.object, ox.Literal):
+            t = ox.Triple(t.subject, t.predicate, ox.NamedNode(resolve(t.object.value)[0].iri))
+        expected.add(str(t))
+    got = triples(rewritten)
+    extra = {t for t in got - expected if f"<{FOAF_PAGE}>" not in t}
+    missing = expected - got
+    if extra or missing:
+        return f"{len(missing)} statement(s) lost, {len(extra)} added, e.g. {sorted(missing or extra)[0]}"
+    return None
+
+
 def main(argv: list[str]) -> int:
     root = Path(argv[0]) if argv else Path.cwd()
     files = data_files(root)
@@ -60,12 +79,15 @@ def main(argv: list[str]) -> int:
     cited_texts: list[str] = []
     pages = replaced = 0
     for path in files:
-        text = path.read_text(encoding="utf-8")
-        text, added = add_document_pages(text)
+        original = path.read_text(encoding="utf-8")
+        text, added = add_document_pages(original)
         text, strings = rewrite_sources(text, to_iri)
         pages, replaced = pages + added, replaced + len(strings)
         cited_texts += strings
         rewritten[path] = text
+        if not unresolved and (problem := _check_rewrite(original, text)):
+            print(f"error: {path}: the rewrite changed more than the sources: {problem}", file=sys.stderr)
+            return 2
     if unresolved:
         print("error: no resource for these dct:source strings; add them to peacekg.citations:", file=sys.stderr)
         for text in sorted(unresolved):
