@@ -29,7 +29,7 @@ KOSOVO = """state:xkx a pko:State ;
     skos:scopeNote "XKX is a user-assigned code outside ISO 3166-1; its use implies no position on status."@en ;
     pko:iso3166Alpha3 "XKX" ;
     pko:iso3166Alpha2 "XK" ;
-    dct:source "S/RES/1244 (1999)" .
+    dct:source <https://undocs.org/S/RES/1244(1999)> .
 """
 
 
@@ -52,7 +52,7 @@ def main() -> None:
             lines.append(f"    skos:altLabel {turtle_string(official)}@en ;")
         lines.append(f'    pko:iso3166Alpha3 "{country.alpha_3}" ;')
         lines.append(f'    pko:iso3166Alpha2 "{country.alpha_2}" ;')
-        lines.append('    dct:source "ISO 3166-1" .')
+        lines.append("    dct:source <https://w3id.org/peacekg/id/source/iso-3166-1> .")
         lines.append("")
     lines.append(KOSOVO)
     out.write_text("\n".join(lines), encoding="utf-8")

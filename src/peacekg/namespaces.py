@@ -46,6 +46,7 @@ PREFIXES: Final[dict[str, str]] = {
     "instrument": ID + "instrument/",
     "actor": ID + "actor/",
     "state": ID + "state/",
+    "source": ID + "source/",
     "norm": ID + "norm/",
     "milestone": ID + "milestone/",
     "assessment": ID + "assessment/",
