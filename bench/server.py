@@ -118,6 +118,21 @@ class _Servers:
         _wait(port, probe)
         self.ports[name] = port
 
+    def peak_rss_mb(self, name: str) -> float:
+        """Peak resident memory of a server and the processes it started (MB)."""
+        pid = self.procs[list(self.ports).index(name)].pid
+        total, todo = 0, [pid]
+        while todo:
+            current = todo.pop()
+            try:
+                status = Path(f"/proc/{current}/status").read_text()
+                total += int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+                for task in Path(f"/proc/{current}/task").iterdir():
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+            except (OSError, AttributeError):
+                continue
+        return total / 1024
+
     def stop(self) -> None:
         for proc in self.procs:
             proc.terminate()
@@ -176,6 +191,7 @@ def measure(seconds: float = 10.0, concurrencies: tuple[int, ...] = (1, 8, 50)) 
                 pages[f"{engine} {page}"] = wrk(url, 200, seconds, "text/html")
         results["html_c200"] = pages
         results["runaways"] = _lookup_beside_runaways(servers.ports["peacekg, cache off"], seconds)
+        results["peak_rss_mb"] = {name: servers.peak_rss_mb(name) for name in servers.ports}
         return results
     finally:
         servers.stop()
@@ -253,6 +269,9 @@ def report(results: dict | None) -> list[str]:
             f"(a new text each time): {lookup['rps']:.0f} req/s, p50 {_fmt(lookup['p50_ms'])} ms, "
             f"p99 {_fmt(lookup['p99_ms'])} ms, {lookup['errors']} errors; the runaways were answered "
             + ", ".join(f"{n} x {s}" for s, n in r["runaway answers"].items()) + ".", ""]
+    if "peak_rss_mb" in results:
+        out += ["Peak resident memory after all runs (the server and the processes it started): "
+                + ", ".join(f"{name} {mb:.0f} MB" for name, mb in results["peak_rss_mb"].items()) + ".", ""]
     return out
 
 
