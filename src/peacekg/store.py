@@ -65,8 +65,9 @@ class OxigraphBackend:
 
 class RemoteBackend:
     """A SPARQL 1.1 endpoint reached with SPARQLWrapper. Parameters are bound by
-    a VALUES block, and the default graph is the merge of peacekg's named graphs
-    (``default-graph-uri``) unless ``default_graphs`` says otherwise."""
+    a VALUES block, and the dataset is peacekg's graphs, merged as the default
+    graph (``default-graph-uri``) and each a named graph (``named-graph-uri``),
+    unless ``default_graphs`` says otherwise."""
 
     def __init__(
         self,
@@ -98,7 +99,10 @@ class RemoteBackend:
         client.setTimeout(int(self.timeout))
         client.setQuery(text)
         for graph in self.default_graphs:
+            # The dataset the embedded store has: the graphs merged as the default
+            # graph, and each also a named graph (GRAPH ?g sees them).
             client.addDefaultGraph(graph)
+            client.addNamedGraph(graph)
         if self.user:
             client.setCredentials(self.user, self.password or "")
         query_type = client.queryType

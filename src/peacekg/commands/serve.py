@@ -2,6 +2,7 @@
 The server's modules are imported only when the command runs."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -32,6 +33,21 @@ def serve(
     follow_builds: Annotated[
         bool, typer.Option("--follow-builds/--no-follow-builds", help="Switch to a newer build of the project when one is complete.")
     ] = True,
+    endpoint: Annotated[
+        Optional[str],
+        typer.Option("--endpoint", metavar="URL",
+                     help="Serve from this external SPARQL store (loaded with peacekg push) instead of the embedded one."),
+    ] = None,
+    user: Annotated[Optional[str], typer.Option("--user", help="User name for --endpoint (or $PEACEKG_USER).")] = None,
+    password_env: Annotated[
+        str, typer.Option("--password-env", metavar="NAME", help="Environment variable holding the --endpoint password.")
+    ] = "PEACEKG_PASSWORD",
+    store_refresh: Annotated[
+        float, typer.Option("--store-refresh", help="With --endpoint: seconds between checks of the store's content (and the longest an answer is kept).")
+    ] = 60.0,
+    sparql: Annotated[
+        bool, typer.Option("--sparql/--no-sparql", help="Answer SPARQL queries at /sparql (off: 404; pages and stored queries stay).")
+    ] = True,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log one line per request (off by default: it slows small queries).")
     ] = False,
@@ -52,14 +68,46 @@ def serve(
             max_results=max_results,
             cache_bytes=int(cache_mb * 1024 * 1024),
             allow_service=tuple(allow_service or ()),
-            follow_builds=1.0 if follow_builds else 0.0,
+            follow_builds=1.0 if follow_builds and not endpoint else 0.0,
+            endpoint=endpoint,
+            endpoint_user=user or os.environ.get("PEACEKG_USER"),
+            endpoint_password=os.environ.get(password_env),
+            store_refresh=store_refresh,
+            sparql=sparql,
             **options,
         )
         sock = bind(host, port)  # first: a busy port fails before the build, the workers or "Serving"
     except (ValueError, PortUnavailable) as exc:
         raise fail(str(exc)) from None
-    kg = _graph(project)
-    typer.echo(f"Serving {kg.info.triples if kg.info else '?'} triples at {settings.base_url} (SPARQL: {settings.base_url}/sparql)")
+    if endpoint:
+        kg = _remote_graph(endpoint, settings, project)
+        typer.echo(f"Serving the store at {_redact(endpoint)} at {settings.base_url} (SPARQL: {settings.base_url}/sparql)")
+    else:
+        kg = _graph(project)
+        typer.echo(f"Serving {kg.info.triples if kg.info else '?'} triples at {settings.base_url} (SPARQL: {settings.base_url}/sparql)")
     if settings.allow_service:
         typer.echo("SERVICE may call: " + ", ".join(settings.allow_service))
     run(create_app(kg, settings), sock, max_query_bytes=settings.max_query_bytes, access_log=access_log)
+
+
+def _remote_graph(endpoint: str, settings, project: Optional[Path]):
+    """The graph of an external store, checked before anything is served: a
+    store that is down or holds no peacekg graph stops the command with a reason."""
+    from .options import fail
+    from ..api import KnowledgeGraph
+    from ..server.remote import Store, StoreMismatch, check_store
+    from ..sources import as_project
+
+    store = Store(endpoint, settings.endpoint_user, settings.endpoint_password)
+    try:
+        check_store(store, settings.query_timeout)
+    except (StoreMismatch, ConnectionError) as exc:
+        raise fail(str(exc)) from None
+    return KnowledgeGraph.remote(endpoint, as_project(project), user=settings.endpoint_user, password=settings.endpoint_password,
+                                 timeout=settings.query_timeout)
+
+
+def _redact(url: str) -> str:
+    from ..push import redact
+
+    return redact(url)

@@ -26,6 +26,7 @@ from ..namespaces import PREFIXES
 from ..validate import compact
 from . import linked_data, pages, sparql
 from .conneg import negotiate
+from ..store import StoreUnavailable
 from .errors import Problem, echo
 from .finish import Finish
 from .page_cache import PageCache
@@ -85,7 +86,11 @@ class Server:
     # -- lifespan --------------------------------------------------------------
 
     def start(self, loop=None) -> None:
-        """Start the query workers, scheduled on ``loop`` (the server's event loop)."""
+        """Start the query workers, scheduled on ``loop`` (the server's event loop);
+        with an external store, check it and start following its content instead."""
+        if self.settings.endpoint:
+            self._start_remote()
+            return
         store_path = self._store_path()
         self.pool = QueryPool(store_path, self.settings.workers, timeout=self.settings.query_timeout,
                               wait_limit=self.settings.wait_limit, cache_bytes=self.settings.cache_bytes,
@@ -96,6 +101,27 @@ class Server:
         if self.current.folder is not None and self.settings.follow_builds > 0:
             self.watcher = BuildWatcher(self, self.settings.follow_builds)
             self.watcher.start()
+
+    def _start_remote(self) -> None:
+        from .remote import RemotePool, Store, StoreWatcher, check_store
+
+        settings = self.settings
+        store = Store(settings.endpoint, settings.endpoint_user, settings.endpoint_password)
+        check = check_store(store, settings.query_timeout)
+        self.current = Served(self.kg, key=check.fingerprint)
+        self.pool = RemotePool(store, timeout=settings.query_timeout, wait_limit=settings.wait_limit,
+                               cache_bytes=settings.cache_bytes, concurrency=4 * settings.workers,
+                               refresh=settings.store_refresh)
+        self.watcher = StoreWatcher(store, settings.store_refresh, self._store_changed, settings.query_timeout)
+        self.watcher.start(check.fingerprint)
+        log.warning("serving the store at %s: %s", settings.endpoint,
+                    ", ".join(f"<{g}> {n} triples" for g, n in sorted(check.graphs.items())))
+
+    def _store_changed(self, fingerprint: str) -> None:
+        """The external store's content changed: new ETags, empty caches."""
+        self.current = Served(self.kg, key=fingerprint)
+        self.pool.renew()
+        log.warning("the store changed; now serving it as %s", fingerprint)
 
     def begin_shutdown(self) -> None:
         """The server is stopping: queries waiting or running answer 503."""
@@ -202,7 +228,13 @@ class Server:
         def compute() -> bytes:
             import pyoxigraph as ox
 
-            quads = self.kg.backend.store.quads_for_pattern(None, None, None, None)
+            if self.settings.endpoint:  # an external store: each of peacekg's graphs by CONSTRUCT
+                from ..namespaces import GRAPHS
+
+                quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g in GRAPHS
+                         for t in self.kg.sparql_raw(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")]
+            else:
+                quads = self.kg.backend.store.quads_for_pattern(None, None, None, None)
             if fmt in ("nquads", "trig"):
                 return serialize_graph(list(quads), fmt)
             return serialize_graph({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, fmt)
@@ -246,6 +278,12 @@ async def _problem(request: Request, exc: Problem) -> Response:
         response.headers.update(headers)
         return response
     return PlainTextResponse(message.rstrip("\n") + "\n", status_code=exc.status, headers=headers)
+
+
+async def _store_down(request: Request, exc: Exception) -> Response:
+    log.warning("a page could not be answered: %s", exc)
+    return await _problem(request, Problem(503, "the store behind this site is not answering; try again later",
+                                           {"Retry-After": "10"}))
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -306,7 +344,7 @@ def create_app(kg, settings: Settings | None = None) -> Starlette:
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={Problem: _problem, 404: _not_found, 405: _method_not_allowed},
+        exception_handlers={Problem: _problem, StoreUnavailable: _store_down, 404: _not_found, 405: _method_not_allowed},
     )
     app.state.server = server
     return app

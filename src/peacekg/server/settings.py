@@ -30,6 +30,16 @@ class Settings:
     allow_service: tuple[str, ...] = ()
     #: Seconds between looks for a newer build of the project (0: keep the first build).
     follow_builds: float = 1.0
+    #: An external SPARQL store to serve from (``peacekg serve --endpoint``) instead
+    #: of the embedded one, with its credentials (never shown anywhere).
+    endpoint: str | None = None
+    endpoint_user: str | None = field(default=None, repr=False)
+    endpoint_password: str | None = field(default=None, repr=False)
+    #: With an external store: seconds between fingerprints of its content (and
+    #: the longest an answer is kept).
+    store_refresh: float = 60.0
+    #: Whether ``/sparql`` answers queries (off: 404; the site and stored queries stay).
+    sparql: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))

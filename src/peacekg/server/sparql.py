@@ -232,6 +232,8 @@ def check_services(services: tuple[str | None, ...], allowed: tuple[str, ...]) -
 
 async def sparql_endpoint(request: Request) -> Response:
     server = request.app.state.server
+    if not server.settings.sparql:
+        raise Problem(404, "the SPARQL endpoint is switched off on this site; the stored queries are at /queries")
     req = await protocol_request(request, server.settings.max_query_bytes)
     if req.update is not None:
         raise Problem(403, "this endpoint is read-only: SPARQL Update is not accepted")
