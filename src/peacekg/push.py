@@ -66,9 +66,9 @@ class Target:
         self.user = self.user or os.environ.get("PEACEKG_USER")
         self.password = self.password or os.environ.get("PEACEKG_PASSWORD")
         if self.update is None:
-            self.update = guess_update_url(self.endpoint)
+            self.update = guess_update_url(self.endpoint, bool(self.user))
         if self.graph_store is None:
-            self.graph_store = guess_graph_store_url(self.endpoint)
+            self.graph_store = guess_graph_store_url(self.endpoint, bool(self.user))
 
 
 @dataclass
@@ -78,13 +78,16 @@ class PushResult:
     notes: list[str] = field(default_factory=list)
 
 
-def guess_update_url(endpoint: str) -> str:
+def guess_update_url(endpoint: str, authenticated: bool = False) -> str:
     """The update endpoint next to a query endpoint: ``.../query`` → ``.../update``
     (Oxigraph, Fuseki), ``/repositories/x`` → ``/repositories/x/statements``
-    (GraphDB); otherwise the endpoint itself (Virtuoso's ``/sparql``)."""
+    (GraphDB), Virtuoso's ``/sparql`` → ``/sparql-auth`` when credentials are
+    given (Digest authentication), otherwise the endpoint itself."""
     path = urllib.parse.urlsplit(endpoint).path
     if path.endswith("/query"):
         return endpoint[: -len("query")] + "update"
+    if path in _VIRTUOSO_QUERY:
+        return _replace_path(endpoint, "/sparql-auth" if authenticated else path)
     if path.endswith("/sparql") and "/repositories/" not in path:
         return endpoint
     if "/repositories/" in path and not path.endswith("/statements"):
@@ -92,10 +95,22 @@ def guess_update_url(endpoint: str) -> str:
     return endpoint
 
 
-def guess_graph_store_url(endpoint: str) -> str | None:
+#: Virtuoso's query endpoints (at the root of its HTTP server).
+_VIRTUOSO_QUERY = {"/sparql", "/sparql/", "/sparql-auth"}
+
+
+def _replace_path(url: str, path: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def guess_graph_store_url(endpoint: str, authenticated: bool = False) -> str | None:
     """The graph store next to a query endpoint, where the layout is known:
-    Oxigraph (``/query`` → ``/store``), GraphDB (``/repositories/x`` →
-    ``/repositories/x/rdf-graphs/service``). Others need ``--graph-store``."""
+    Oxigraph (``/query`` → ``/store``), Fuseki (``/dataset/query`` →
+    ``/dataset/data``), GraphDB (``/repositories/x`` →
+    ``/repositories/x/rdf-graphs/service``), Virtuoso (``/sparql`` →
+    ``/sparql-graph-crud-auth`` with credentials, ``/sparql-graph-crud``
+    without). Others need ``--graph-store``."""
     path = urllib.parse.urlsplit(endpoint).path
     if path == "/query":
         return endpoint[: -len("query")] + "store"
@@ -103,6 +118,8 @@ def guess_graph_store_url(endpoint: str) -> str | None:
         return endpoint[: -len("query")] + "data"
     if "/repositories/" in path:
         return endpoint.rstrip("/") + "/rdf-graphs/service"
+    if path in _VIRTUOSO_QUERY:
+        return _replace_path(endpoint, "/sparql-graph-crud-auth" if authenticated else "/sparql-graph-crud")
     return None
 
 
@@ -118,33 +135,120 @@ def redact(url: str | None) -> str:
 
 
 class _Client:
-    """HTTP requests with basic authentication and errors that never echo secrets."""
+    """HTTP requests with Basic or Digest authentication and errors that never
+    echo secrets. With credentials, the first request goes without them and the
+    store's 401 challenge says which scheme it wants (Virtuoso's ``-auth``
+    endpoints want Digest and refuse a Basic header without a challenge); every
+    later request answers that scheme at once. A Digest challenge is fetched
+    anew when the store calls the old one stale."""
 
     def __init__(self, target: Target):
         self.target = target
-        self._auth = None
-        if target.user:
-            token = base64.b64encode(f"{target.user}:{target.password or ''}".encode()).decode()
-            self._auth = f"Basic {token}"
+        self._scheme: str | DigestChallenge | None = None  # "basic", a Digest challenge, or not yet known
 
     def send(self, method: str, url: str, body: bytes, content_type: str) -> int:
-        request = urllib.request.Request(_strip_userinfo(url), data=body, method=method)
-        request.add_header("Content-Type", content_type)
-        if self._auth:
-            request.add_header("Authorization", self._auth)
+        url = _strip_userinfo(url)
         log.debug("%s %s (%d bytes)", method, redact(url), len(body))
-        try:
-            with urllib.request.urlopen(request, timeout=self.target.timeout) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            detail = _safe_detail(exc.read()[:300], self.target)
-            raise _HttpFailure(exc.code, f"{method} {redact(url)} answered HTTP {exc.code}" + (f": {detail}" if detail else "")) from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise _HttpFailure(None, f"cannot reach {redact(url)}: {reason}") from None
+        for attempt in range(2):
+            try:
+                return self._send_once(method, url, body, content_type)
+            except urllib.error.HTTPError as exc:
+                detail = _safe_detail(exc.read()[:300], self.target)
+                if exc.code == 401 and attempt == 0 and self.target.user and self._learn_scheme(exc.headers.get_all("WWW-Authenticate") or []):
+                    continue
+                raise _HttpFailure(exc.code, f"{method} {redact(url)} answered HTTP {exc.code}" + (f": {detail}" if detail else "")) from None
+            except (urllib.error.URLError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise _HttpFailure(None, f"cannot reach {redact(url)}: {reason}") from None
+        raise AssertionError("unreachable")
+
+    def _learn_scheme(self, challenges: Sequence[str]) -> bool:
+        """Take the scheme a 401 asks for; False when retrying cannot help."""
+        digest = DigestChallenge.from_header(challenges)
+        if digest is not None:
+            known = self._scheme if isinstance(self._scheme, DigestChallenge) else None
+            if known is not None and not digest.stale and digest.nonce == known.nonce:
+                return False
+            self._scheme = digest
+            return True
+        if self._scheme is None:
+            self._scheme = "basic"
+            return True
+        return False
+
+    def _send_once(self, method: str, url: str, body: bytes, content_type: str) -> int:
+        request = urllib.request.Request(url, data=body, method=method)
+        request.add_header("Content-Type", content_type)
+        user, password = self.target.user or "", self.target.password or ""
+        if isinstance(self._scheme, DigestChallenge):
+            request.add_header("Authorization", self._scheme.answer(method, url, user, password))
+        elif self._scheme == "basic":
+            request.add_header("Authorization", "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode())
+        with urllib.request.urlopen(request, timeout=self.target.timeout) as response:
+            return response.status
 
     def update(self, text: str) -> None:
         self.send("POST", self.target.update, text.encode(), "application/sparql-update")
+
+
+@dataclass
+class DigestChallenge:
+    """An HTTP Digest challenge (RFC 7616: MD5 or SHA-256, qop ``auth``), as
+    Virtuoso's ``-auth`` endpoints send it, and the answers to it."""
+
+    realm: str
+    nonce: str
+    qop: str | None = None
+    opaque: str | None = None
+    algorithm: str = "MD5"
+    stale: bool = False
+    count: int = 0
+
+    @classmethod
+    def from_header(cls, headers: Sequence[str]) -> DigestChallenge | None:
+        for header in headers:
+            scheme, _, rest = header.strip().partition(" ")
+            if scheme.lower() != "digest":
+                continue
+            fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+            if "nonce" not in fields:
+                continue
+            qops = [q.strip() for q in fields.get("qop", "").split(",") if q.strip()]
+            return cls(
+                realm=fields.get("realm", ""), nonce=fields["nonce"], qop="auth" if "auth" in qops else None,
+                opaque=fields.get("opaque"), algorithm=fields.get("algorithm", "MD5"), stale=fields.get("stale", "").lower() == "true",
+            )
+        return None
+
+    def answer(self, method: str, url: str, user: str, password: str) -> str:
+        """The ``Authorization`` header for one request (each with the next nonce count)."""
+        name = self.algorithm.upper()
+        digest = {"MD5": hashlib.md5, "MD5-SESS": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-256-SESS": hashlib.sha256}.get(name)
+        if digest is None:
+            raise _HttpFailure(401, f"the store asks for Digest algorithm {self.algorithm}, which peacekg does not speak (MD5 or SHA-256)")
+
+        def h(text: str) -> str:
+            return digest(text.encode()).hexdigest()
+
+        parts = urllib.parse.urlsplit(url)
+        uri = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.count += 1
+        nc = f"{self.count:08x}"
+        cnonce = os.urandom(8).hex()
+        ha1 = h(f"{user}:{self.realm}:{password}")
+        if name.endswith("-SESS"):
+            ha1 = h(f"{ha1}:{self.nonce}:{cnonce}")
+        ha2 = h(f"{method}:{uri}")
+        if self.qop:
+            response = h(f"{ha1}:{self.nonce}:{nc}:{cnonce}:{self.qop}:{ha2}")
+        else:
+            response = h(f"{ha1}:{self.nonce}:{ha2}")
+        fields = [f'username="{user}"', f'realm="{self.realm}"', f'nonce="{self.nonce}"', f'uri="{uri}"', f'response="{response}"', f"algorithm={self.algorithm}"]
+        if self.opaque is not None:
+            fields.append(f'opaque="{self.opaque}"')
+        if self.qop:
+            fields += [f"qop={self.qop}", f"nc={nc}", f'cnonce="{cnonce}"']
+        return "Digest " + ", ".join(fields)
 
 
 class _HttpFailure(Exception):
