@@ -100,3 +100,18 @@ def push(
     typer.echo(f"Pushed {sum(result.loaded.values())} triples to {redact(endpoint)} by {result.method}" + (" (replacing)" if replace else "") + ":")
     for g, n in result.loaded.items():
         typer.echo(f"  {g:45} {n:>8} triples")
+    for note in _store_notes(graphs, project):
+        typer.echo(f"note: {note}", err=True)
+
+
+def _store_notes(graphs, project: Optional[Path]) -> list[str]:
+    """What the store needs for the stored queries (from their ``#+ graphs:`` headers)."""
+    from ..catalog import Catalog, CatalogError, store_requirements
+    from ..publish import PARTS
+    from ..sources import SourceError
+
+    try:
+        catalog = Catalog.from_folder(_project(project).queries_dir)
+    except (SourceError, CatalogError, OSError):
+        return []  # no project at hand: the notes are a courtesy, not part of the push
+    return store_requirements(catalog, [short for short, iri in PARTS.items() if iri in graphs])
