@@ -7,8 +7,10 @@ from __future__ import annotations
 import base64
 import logging
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -22,7 +24,7 @@ from typer.testing import CliRunner
 from peacekg import publish
 from peacekg.api import KnowledgeGraph
 from peacekg.cli import app
-from peacekg.push import PushError, Target, guess_graph_store_url, guess_update_url, push, redact
+from peacekg.push import PushError, Target, batches, guess_graph_store_url, guess_update_url, push, redact, staging_graph
 from peacekg.store import StoreUnavailable
 
 from answers import normalise
@@ -239,6 +241,201 @@ def test_failure_midway_without_replace_reports_what_was_loaded(server, graphs):
         proxy.server_close()
     assert failure.value.loaded == {"https://example.org/scratch": 2000}
     assert "https://example.org/scratch: 2000 triples" in failure.value.summary()
+
+
+# ---------------------------------------------------------------------------
+# Interrupted --replace pushes leave nothing behind
+# ---------------------------------------------------------------------------
+
+
+class Flaky(BaseHTTPRequestHandler):
+    """Forwards to the real server, except: the ``stall_at``-th graph store request
+    waits (until ``release`` is set) and then closes without a reply; from the
+    ``die_from``-th graph store request on every request is closed unanswered (the
+    server is gone); an update with MOVE is ``"lost"`` (forwarded, reply dropped)
+    or ``"dropped"`` (never forwarded, connection closed); with
+    ``queries_after_move="dead"`` queries after it go unanswered."""
+
+    def handle_any(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        server = self.server
+        if "/store" in self.path:
+            server.store_requests += 1
+            if server.store_requests == server.stall_at:
+                server.stalled.set()
+                server.release.wait(60)
+                self.close_connection = True
+                return
+        if server.die_from and server.store_requests >= server.die_from:
+            self.close_connection = True
+            return
+        moving = self.path.endswith("/update") and b"MOVE" in body
+        server.moved = server.moved or moving
+        if server.moved and server.queries_after_move == "dead" and self.path.endswith("/query"):
+            self.close_connection = True
+            return
+        if moving and server.move == "dropped":
+            self.close_connection = True
+            return
+        request = urllib.request.Request(server.upstream + self.path, data=body or None, method=self.command)
+        for header in ("Content-Type", "Accept"):
+            if self.headers.get(header):
+                request.add_header(header, self.headers[header])
+        try:
+            with urllib.request.urlopen(request) as response:
+                status, payload, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            status, payload, ctype = exc.code, exc.read(), "text/plain"
+        if moving and server.move == "lost":
+            self.close_connection = True
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def flaky(server):
+    httpd = serve(Flaky, upstream=server, store_requests=0, stall_at=0, die_from=0, move=None, moved=False,
+                  queries_after_move=None, stalled=threading.Event(), release=threading.Event())
+    httpd.endpoint = f"http://127.0.0.1:{httpd.server_address[1]}/query"
+    yield httpd
+    httpd.release.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def peacekg_counts(endpoint: str) -> dict[str, int]:
+    """Triples per graph, for peacekg's graphs and their temporary graphs only."""
+    return {g: n for g, n in counts(endpoint).items() if g.startswith("https://w3id.org/peacekg/")}
+
+
+def staged_before(graphs, batch_size: int, requests: int) -> dict[str, int]:
+    """What the first ``requests`` batches put in the temporary graphs."""
+    staged: dict[str, int] = {}
+    sent = 0
+    for graph, triples in graphs.items():
+        for batch in batches(list(triples), batch_size):
+            if sent == requests:
+                return staged
+            staged[staging_graph(graph)] = staged.get(staging_graph(graph), 0) + len(batch)
+            sent += 1
+    return staged
+
+
+ONTOLOGY = "https://w3id.org/peacekg/graph/ontology"
+BATCH = 200  # the ontology graph (blank nodes, then about 1,000 triples) goes in several batches
+
+
+def push_in_a_process(released, endpoint: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "peacekg", "push", "--release", str(released.folder), "--endpoint", endpoint,
+               "--replace", "--graph", "ontology", "--batch-size", str(BATCH)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_temporary_graph_names_are_the_same_on_every_run():
+    assert staging_graph("https://w3id.org/peacekg/graph/data") == "https://w3id.org/peacekg/graph/data-peacekg-push-staging"
+
+
+def test_a_push_killed_midway_is_cleaned_up_and_reported_by_the_next(loaded, flaky, released, graphs):
+    ontology = {ONTOLOGY: graphs[ONTOLOGY]}
+    flaky.stall_at = 4
+    process = push_in_a_process(released, flaky.endpoint)
+    try:
+        assert flaky.stalled.wait(120), process.communicate(timeout=5)
+    finally:
+        process.kill()  # SIGKILL: no chance to clean up
+        process.wait()
+    left = staged_before(ontology, BATCH, 3)
+    assert list(left) == [staging_graph(ONTOLOGY)] and 0 < left[staging_graph(ONTOLOGY)] < len(graphs[ONTOLOGY])
+    expected = {g: len(ts) for g, ts in graphs.items()}
+    assert peacekg_counts(loaded) == {**expected, **left}
+
+    result = push(ontology, Target(loaded), replace=True)
+    assert result.leftovers == left
+    assert f"removed {staging_graph(ONTOLOGY)} ({left[staging_graph(ONTOLOGY)]} triples), left by an interrupted push" in result.notes
+    assert peacekg_counts(loaded) == expected
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_or_kill_drops_the_temporary_graphs(loaded, flaky, released, graphs, signal_name):
+    before = peacekg_counts(loaded)
+    flaky.stall_at = 4
+    process = push_in_a_process(released, flaky.endpoint)
+    try:
+        assert flaky.stalled.wait(120), process.communicate(timeout=5)
+        process.send_signal(getattr(signal, signal_name))
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert "error: interrupted" in stderr
+    assert "Target graphs are unchanged (the load went to temporary graphs, now dropped)." in stderr
+    assert peacekg_counts(loaded) == before
+
+
+def test_a_store_gone_midway_leaves_named_temporary_graphs_for_the_next_push(loaded, flaky, graphs):
+    ontology = {ONTOLOGY: graphs[ONTOLOGY]}
+    expected = {g: len(ts) for g, ts in graphs.items()}
+    flaky.die_from = 4
+    with pytest.raises(PushError) as failure:
+        push(ontology, Target(flaky.endpoint), replace=True, batch_size=BATCH)
+    left = staged_before(ontology, BATCH, 3)
+    assert failure.value.left == [staging_graph(ONTOLOGY)] and not failure.value.restored
+    summary = failure.value.summary()
+    assert f"Target graphs are unchanged; the temporary graphs {staging_graph(ONTOLOGY)} could not be dropped and the next `peacekg push --replace` removes them." in summary
+    assert peacekg_counts(loaded) == {**expected, **left}
+
+    result = push(ontology, Target(loaded), replace=True)
+    assert result.leftovers == left
+    assert peacekg_counts(loaded) == expected
+
+
+def test_a_lost_reply_to_the_final_step_is_checked_on_the_store(loaded, flaky, graphs):
+    """The move applied but its reply never came: the push asks the store and reports success."""
+    flaky.move = "lost"
+    result = push({ONTOLOGY: graphs[ONTOLOGY][:-7]}, Target(flaky.endpoint), replace=True)  # 7 triples fewer: a visible change
+    assert result.notes[-1].startswith("the final step reported: no reply from")
+    assert result.notes[-1].endswith("the store shows it applied (the targets hold the pushed triples, no temporary graph is left)")
+    assert peacekg_counts(loaded) == {**{g: len(ts) for g, ts in graphs.items()}, ONTOLOGY: len(graphs[ONTOLOGY]) - 7}
+    push({ONTOLOGY: graphs[ONTOLOGY]}, Target(loaded), replace=True)
+    assert peacekg_counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
+
+
+def test_a_final_step_that_never_arrived_leaves_the_targets_unchanged(loaded, flaky, graphs):
+    """The connection closed before the move reached the store: the check shows the
+    temporary graphs still full, so they are dropped and the targets are as they were."""
+    before = peacekg_counts(loaded)
+    flaky.move = "dropped"
+    with pytest.raises(PushError) as failure:
+        push({ONTOLOGY: graphs[ONTOLOGY][:-7]}, Target(flaky.endpoint), replace=True)
+    assert str(failure.value).endswith("the store shows the final step did not apply")
+    assert failure.value.restored and not failure.value.unknown
+    assert "Target graphs are unchanged" in failure.value.summary()
+    assert peacekg_counts(loaded) == before
+
+
+def test_when_the_store_cannot_be_checked_the_outcome_is_unknown(loaded, flaky, graphs):
+    """No reply to the move, and no answer to the check either: the push says it does not know."""
+    flaky.move, flaky.queries_after_move = "dropped", "dead"
+    with pytest.raises(PushError) as failure:
+        push({ONTOLOGY: graphs[ONTOLOGY]}, Target(flaky.endpoint), replace=True)
+    assert failure.value.unknown and not failure.value.restored
+    assert "checking the store failed too" in str(failure.value)
+    summary = failure.value.summary()
+    assert "The outcome is unknown" in summary and "Target graphs are unchanged" not in summary
+    result = push({ONTOLOGY: graphs[ONTOLOGY]}, Target(loaded), replace=True)
+    assert result.leftovers == {staging_graph(ONTOLOGY): len(graphs[ONTOLOGY])}  # the move never arrived
+    assert peacekg_counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
 
 
 # ---------------------------------------------------------------------------
