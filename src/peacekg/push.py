@@ -4,11 +4,14 @@ Each named graph goes through the SPARQL 1.1 Graph Store Protocol (a PUT of
 the first batch, POSTs of the rest); where the store has no graph store (it
 answers 404, 405 or 501, or cannot be reached there) the same batches go as
 SPARQL Update ``INSERT DATA``. With ``replace`` the batches go to temporary
-graphs first and one update request moves them over the targets at the end,
-so a failure midway leaves the targets as they were.
+graphs first (the same names on every run) and one update request moves them
+over the targets at the end, so a failure or Ctrl-C midway leaves the targets as
+they were; what a killed push left is reported and dropped by the next, and a
+lost reply to the final move is settled by counting the graphs on the store.
 
 Credentials come from the caller or ``PEACEKG_USER`` / ``PEACEKG_PASSWORD`` and
-are sent only in an ``Authorization`` header: no message, exception or log line
+are sent only in an ``Authorization`` header (Basic, or Digest where the store
+asks for it, as Virtuoso does): no message, exception or log line
 of this module contains them (URLs are shown without their user-info part).
 """
 from __future__ import annotations
