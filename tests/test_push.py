@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from peacekg import publish
 from peacekg.api import KnowledgeGraph
 from peacekg.cli import app
-from peacekg.push import PushError, Target, batches, guess_graph_store_url, guess_update_url, push, redact, staging_graph
+from peacekg.push import DigestChallenge, PushError, Target, batches, guess_graph_store_url, guess_update_url, push, redact, staging_graph
 from peacekg.store import StoreUnavailable
 
 from answers import normalise
@@ -123,7 +123,7 @@ def test_every_stored_query_answers_as_on_the_embedded_store(loaded, kg, local_a
 
 
 def test_pushing_again_with_replace_does_not_duplicate_blank_nodes(loaded, graphs):
-    push(graphs, Target(loaded), replace=True, batch_size=500)
+    push(graphs, Target(loaded), replace=True, batch_size=2000)
     assert counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
 
 
@@ -161,7 +161,7 @@ def test_cli_push_of_a_release_folder(server, released, graphs):
 
 def test_wrong_graph_store_url_falls_back_to_sparql_update(server, graphs):
     data = {"https://w3id.org/peacekg/graph/data": graphs["https://w3id.org/peacekg/graph/data"]}
-    result = push(data, Target(server + "/query", graph_store=server + "/no-such-store"), replace=True, batch_size=2000)
+    result = push(data, Target(server + "/query", graph_store=server + "/no-such-store"), replace=True, batch_size=5000)
     assert result.method == "update"
     assert "falling back to SPARQL Update" in result.notes[0]
     assert counts(server + "/query")["https://w3id.org/peacekg/graph/data"] == len(data["https://w3id.org/peacekg/graph/data"])
@@ -404,8 +404,8 @@ def test_a_lost_reply_to_the_final_step_is_checked_on_the_store(loaded, flaky, g
     """The move applied but its reply never came: the push asks the store and reports success."""
     flaky.move = "lost"
     result = push({ONTOLOGY: graphs[ONTOLOGY][:-7]}, Target(flaky.endpoint), replace=True)  # 7 triples fewer: a visible change
-    assert result.notes[-1].startswith("the final step reported: no reply from")
-    assert result.notes[-1].endswith("the store shows it applied (the targets hold the pushed triples, no temporary graph is left)")
+    assert result.notes[-1].startswith(f"no reply from {flaky.endpoint.removesuffix('/query')}/update")
+    assert result.notes[-1].endswith("; the store shows the final step applied (the targets hold the pushed triples, no temporary graph is left)")
     assert peacekg_counts(loaded) == {**{g: len(ts) for g, ts in graphs.items()}, ONTOLOGY: len(graphs[ONTOLOGY]) - 7}
     push({ONTOLOGY: graphs[ONTOLOGY]}, Target(loaded), replace=True)
     assert peacekg_counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
@@ -571,6 +571,9 @@ def test_a_server_that_is_down(graphs):
     endpoint = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(PushError, match="cannot reach"):
         push(graphs, Target(endpoint))
+    with pytest.raises(PushError, match="cannot reach") as failure:
+        push(graphs, Target(endpoint), replace=True)
+    assert failure.value.summary().endswith("Loaded before the failure: nothing.")  # no claim about graphs it never touched
     with pytest.raises(StoreUnavailable, match="cannot query"):
         KnowledgeGraph.remote(endpoint).query("missions")
     result = runner.invoke(app, ["query", "missions", "--endpoint", endpoint])
@@ -633,6 +636,19 @@ def test_a_401_is_reported_and_the_password_never_shown(unauthorized, graphs, ca
     assert "refused the credentials (401)" in str(refused.value) and SECRET not in str(refused.value)
     result = runner.invoke(app, ["query", "missions", "--endpoint", base + "/query"])
     assert result.exit_code != 0 and SECRET not in result.output and SECRET not in str(result.exception)
+
+
+def test_digest_answers_match_the_rfc_examples():
+    """RFC 2617 section 3.5 (MD5) and RFC 7616 section 3.9.1 (SHA-256), with their client nonces."""
+    md5 = DigestChallenge.from_header(['Digest realm="testrealm@host.com", qop="auth,auth-int", '
+                                       'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"'])
+    header = md5.answer("GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life", cnonce="0a4f113b")
+    assert 'response="6629fae49393a05397450978507c4ef1"' in header and "nc=00000001" in header and 'uri="/dir/index.html"' in header
+    sha = DigestChallenge.from_header(['Basic realm="x"', 'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, '
+                                       'nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"'])
+    header = sha.answer("GET", "http://www.example.org/dir/index.html", "Mufasa", "Circle of Life", cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ")
+    assert 'response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"' in header
+    assert "nc=00000002" in md5.answer("GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life")
 
 
 def test_target_repr_and_redaction_hide_secrets():

@@ -290,8 +290,9 @@ class DigestChallenge:
             )
         return None
 
-    def answer(self, method: str, url: str, user: str, password: str) -> str:
-        """The ``Authorization`` header for one request (each with the next nonce count)."""
+    def answer(self, method: str, url: str, user: str, password: str, cnonce: str | None = None) -> str:
+        """The ``Authorization`` header for one request (each with the next nonce count;
+        ``cnonce`` is random unless given)."""
         name = self.algorithm.upper()
         digest = {"MD5": hashlib.md5, "MD5-SESS": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-256-SESS": hashlib.sha256}.get(name)
         if digest is None:
@@ -304,7 +305,7 @@ class DigestChallenge:
         uri = parts.path + (f"?{parts.query}" if parts.query else "")
         self.count += 1
         nc = f"{self.count:08x}"
-        cnonce = os.urandom(8).hex()
+        cnonce = cnonce or os.urandom(8).hex()
         ha1 = h(f"{user}:{self.realm}:{password}")
         if name.endswith("-SESS"):
             ha1 = h(f"{ha1}:{self.nonce}:{cnonce}")
@@ -418,10 +419,11 @@ def push(
         client.update(f"INSERT DATA {{ GRAPH <{dest}> {{\n{body}}} }}")
 
     leftovers: dict[str, int] = {}
-    final_sent = False
+    staged = final_sent = False  # whether this push has written to the temporary graphs / sent the final move
     try:
         if replace:
             leftovers = _remove_leftovers(client, list(staging.values()), notes)
+        staged = True
         for graph, triples in graphs.items():
             for i, batch in enumerate(batches(list(triples), batch_size)):
                 send_batch(graph, batch, first=(i == 0))
@@ -435,7 +437,7 @@ def push(
         message = str(exc)
         if exc.status == 401:
             message = f"{redact(target.endpoint)} refused the credentials (HTTP 401); set --user/--password or PEACEKG_USER/PEACEKG_PASSWORD"
-        if not replace:
+        if not (replace and staged):
             raise PushError(message, loaded) from None
         if final_sent:
             note = _settle_final_step(client, graphs, staging, loaded, message)
@@ -443,14 +445,14 @@ def push(
         left = _drop_all(client, staging.values())
         raise PushError(message, loaded, restored=not left, left=left) from None
     except KeyboardInterrupt:
-        if not replace:
+        if not (replace and staged):
             raise PushInterrupted("interrupted", loaded) from None
         if final_sent:
             try:
                 note = _settle_final_step(client, graphs, staging, loaded, "interrupted during the final step")
             except PushError as failure:
                 raise PushInterrupted(str(failure), loaded, restored=failure.restored, left=failure.left, unknown=failure.unknown) from None
-            raise PushInterrupted(f"interrupted after the final step; {note}", loaded) from None
+            raise PushInterrupted(note, loaded) from None
         left = _drop_all(client, staging.values())
         raise PushInterrupted("interrupted", loaded, restored=not left, left=left) from None
     return PushResult(loaded, "graph store" if use_gsp else "update", notes, leftovers)
@@ -489,7 +491,7 @@ def _settle_final_step(client: _Client, graphs: Mapping[str, Sequence[ox.Triple]
         raise PushError(f"{failure}; checking the store failed too: {exc}", loaded, unknown=True) from None
     moved = all(sizes[staging[g]] == 0 and sizes[g] == len(graphs[g]) for g in graphs)
     if moved:
-        return f"the final step reported: {failure}; the store shows it applied (the targets hold the pushed triples, no temporary graph is left)"
+        return f"{failure}; the store shows the final step applied (the targets hold the pushed triples, no temporary graph is left)"
     untouched = all(sizes[staging[g]] == loaded[g] for g in graphs)
     if untouched:
         left = _drop_all(client, staging.values())
