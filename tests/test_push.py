@@ -553,6 +553,20 @@ def test_pushing_again_into_virtuoso_replaces(virtuoso_loaded, graphs):
 
 
 @needs_virtuoso
+def test_virtuoso_leftovers_are_reported_and_removed(virtuoso_loaded, graphs):
+    """A temporary graph left on Virtuoso (whose default graph is the union of all
+    graphs, so a leftover would leak into every query) is found and dropped."""
+    target = Target(virtuoso_loaded, user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD)
+    push({staging_graph(ONTOLOGY): graphs["https://w3id.org/peacekg/graph/data"][:300]}, target)
+    assert counts(virtuoso_loaded)[staging_graph(ONTOLOGY)] == 300
+    result = push({ONTOLOGY: graphs[ONTOLOGY]}, target, replace=True)
+    assert result.leftovers == {staging_graph(ONTOLOGY): 300}
+    assert f"removed {staging_graph(ONTOLOGY)} (300 triples), left by an interrupted push" in result.notes
+    peacekg_graphs = {g: n for g, n in counts(virtuoso_loaded).items() if g.startswith("https://w3id.org/peacekg/")}
+    assert peacekg_graphs == {g: len(ts) for g, ts in graphs.items()}
+
+
+@needs_virtuoso
 def test_virtuoso_refuses_a_wrong_password_without_echoing_it(virtuoso_loaded, graphs):
     target = Target(virtuoso_loaded, user=VIRTUOSO_USER, password="not-" + VIRTUOSO_PASSWORD)
     with pytest.raises(PushError) as failure:
