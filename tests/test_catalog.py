@@ -151,6 +151,18 @@ def test_the_graphs_header_is_exact(catalog, kg):
             assert answer(query, fewer) != whole, f"{query.name} does not need the {left_out} graph"
 
 
+def test_the_query_list_shows_the_graphs():
+    import json
+
+    from typer.testing import CliRunner
+
+    from peacekg.cli import app
+
+    listed = {q["name"]: q for q in json.loads(CliRunner().invoke(app, ["queries", "--format", "json"]).stdout)}
+    assert listed["missions"]["graphs"] == ["data", "inferred"]
+    assert listed["search"]["graphs"] == ["ontology", "data"]
+
+
 def test_a_graphs_header_naming_an_unknown_graph_is_refused(tmp_path):
     path = tmp_path / "q.rq"
     path.write_text("#+ title: T\n#+ description: D\n#+ graphs: data, inference\nSELECT * WHERE { ?s ?p ?o }\n")
