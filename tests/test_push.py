@@ -489,7 +489,9 @@ def virtuoso(tmp_path_factory):
     if not (VIRTUOSO and ISQL):
         pytest.skip("Virtuoso Open Source is not installed (Debian package virtuoso-opensource; `make test-deps` installs it)")
     folder = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = free_port(), free_port()
+    sql_port = http_port = free_port()
+    while http_port == sql_port:
+        http_port = free_port()
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(db=folder, sql_port=sql_port, http_port=http_port))
     log = open(folder / "server.log", "wb")
     process = subprocess.Popen([VIRTUOSO, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=log, stderr=log)
