@@ -24,13 +24,18 @@ run: $(STAMP)
 test: $(STAMP) test-deps
 	$(BIN)/python -m pytest -q
 
-# System packages the tests use (headless Chromium for the browser tests);
+# System packages the tests use (headless Chromium for the browser tests, Virtuoso
+# Open Source for the push tests, which start their own server on loopback ports);
 # installed when missing and possible, otherwise those tests skip with a reason.
 test-deps:
 	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get install -y -qq chromium >/dev/null 2>&1 || \
 	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
 	  echo "note: chromium could not be installed; browser tests will skip"; }
+	@command -v virtuoso-t >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=120 virtuoso-opensource >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=120 virtuoso-opensource >/dev/null 2>&1)) || \
+	  echo "note: virtuoso-opensource could not be installed; the Virtuoso push tests will skip"; }
 
 bench: $(STAMP) bench-deps
 	$(BIN)/python -m bench

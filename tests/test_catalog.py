@@ -115,3 +115,56 @@ def test_malformed_header_is_reported(tmp_path):
     path.write_text("#+ title: Broken\n#+ description: x\n#+ param: when: weekday\nSELECT * WHERE { ?s ?p ?when }\n")
     with pytest.raises(CatalogError, match="unknown type 'weekday'"):
         parse_query_file(path)
+
+
+# --- which graphs a query's answer draws on (`#+ graphs:`) ----------------------------------
+
+GRAPHS = {name: f"https://w3id.org/peacekg/graph/{name}" for name in ("ontology", "data", "inferred")}
+
+
+def test_every_query_says_which_graphs_it_draws_on(catalog):
+    for query in catalog.values():
+        assert query.graphs and "data" in query.graphs, query.name
+    assert catalog["missions"].graphs == ("data", "inferred")
+    assert catalog["missions"].needs_union_default_graph and catalog["missions"].needs_inferred
+    assert catalog["mission-chain"].graphs == ("data",)
+    assert not catalog["mission-chain"].needs_union_default_graph and not catalog["mission-chain"].needs_inferred
+    assert catalog["norm-timeline"].graphs == ("ontology", "data")
+
+
+def test_the_graphs_header_is_exact(catalog, kg):
+    """With the declared graphs as the default graph each query gives its whole answer
+    (as on the union of all three), and without any one of them it does not."""
+    from answers import normalise
+
+    store = kg.backend.store
+
+    def answer(query, graphs):
+        text = with_values(query.text, query.bind({}))
+        return normalise(store.query(text, default_graph=[ox.NamedNode(GRAPHS[g]) for g in graphs]), text)
+
+    for query in catalog.values():
+        whole = answer(query, GRAPHS)
+        assert answer(query, query.graphs) == whole, f"{query.name} needs more than {query.graphs}"
+        for left_out in query.graphs:
+            fewer = [g for g in query.graphs if g != left_out]
+            assert answer(query, fewer) != whole, f"{query.name} does not need the {left_out} graph"
+
+
+def test_the_query_list_shows_the_graphs():
+    import json
+
+    from typer.testing import CliRunner
+
+    from peacekg.cli import app
+
+    listed = {q["name"]: q for q in json.loads(CliRunner().invoke(app, ["queries", "--format", "json"]).stdout)}
+    assert listed["missions"]["graphs"] == ["data", "inferred"]
+    assert listed["search"]["graphs"] == ["ontology", "data"]
+
+
+def test_a_graphs_header_naming_an_unknown_graph_is_refused(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("#+ title: T\n#+ description: D\n#+ graphs: data, inference\nSELECT * WHERE { ?s ?p ?o }\n")
+    with pytest.raises(CatalogError, match=r"'#\+ graphs:' names inference; expected some of ontology, data, inferred"):
+        parse_query_file(path)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import base64
 import logging
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -22,8 +24,10 @@ from typer.testing import CliRunner
 from peacekg import publish
 from peacekg.api import KnowledgeGraph
 from peacekg.cli import app
-from peacekg.push import PushError, Target, guess_graph_store_url, guess_update_url, push, redact
+from peacekg.push import DigestChallenge, PushError, Target, batches, guess_graph_store_url, guess_update_url, push, redact, staging_graph
 from peacekg.store import StoreUnavailable
+
+from answers import normalise
 
 OXIGRAPH = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
 SECRET = "s3cret-Pa55word"
@@ -93,20 +97,6 @@ def counts(endpoint: str) -> dict[str, int]:
     return {r["g"]: int(r["n"]) for r in remote.sparql("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
 
 
-def normalise(raw) -> object:
-    """A result in a form that compares across stores: rows as sorted tuples of
-    term strings, blank nodes anonymised."""
-    def term(t):
-        return "_:" if isinstance(t, ox.BlankNode) else ("" if t is None else str(t))
-
-    if isinstance(raw, ox.QueryBoolean):
-        return bool(raw)
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        return variables, sorted(tuple(term(s[v]) for v in variables) for s in raw)
-    return sorted(" ".join(term(x) for x in (t.subject, t.predicate, t.object)) for t in raw)
-
-
 # ---------------------------------------------------------------------------
 # Against a live server
 # ---------------------------------------------------------------------------
@@ -116,18 +106,24 @@ def test_push_loads_every_graph(loaded, graphs):
     assert counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
 
 
-def test_every_stored_query_answers_as_on_the_embedded_store(loaded, kg):
+@pytest.fixture(scope="module")
+def local_answers(kg) -> dict[str, object]:
+    """Every stored query's normalised answer (default parameters) on the embedded store."""
+    answers = {name: normalise(kg.run(name, {}), kg.stored(name).text) for name in kg.catalog}
+    assert len(answers) > 5
+    for name, answer in answers.items():
+        assert answer not in ([], None) and answer[1:] != ([],), f"{name} gives no answer with its defaults"
+    return answers
+
+
+def test_every_stored_query_answers_as_on_the_embedded_store(loaded, kg, local_answers):
     remote = KnowledgeGraph.remote(loaded)
-    assert len(kg.catalog) > 5
-    for name in kg.catalog:
-        local_answer = normalise(kg.run(name, {}))
-        remote_answer = normalise(remote.run(name, {}))
-        assert remote_answer == local_answer, name
-        assert local_answer not in ([], None), f"{name} gives no answer with its defaults"
+    for name, local_answer in local_answers.items():
+        assert normalise(remote.run(name, {}), kg.stored(name).text) == local_answer, name
 
 
 def test_pushing_again_with_replace_does_not_duplicate_blank_nodes(loaded, graphs):
-    push(graphs, Target(loaded), replace=True, batch_size=500)
+    push(graphs, Target(loaded), replace=True, batch_size=2000)
     assert counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
 
 
@@ -153,13 +149,19 @@ def test_cli_push_of_a_release_folder(server, released, graphs):
     assert "by graph store (replacing)" in result.stdout
     assert "https://w3id.org/peacekg/graph/data" in result.stdout
     assert counts(server + "/query")["https://w3id.org/peacekg/graph/data"] == len(graphs["https://w3id.org/peacekg/graph/data"])
+    # what the store needs, from the queries' `#+ graphs:` headers
+    assert "stored queries join several graphs in the default graph" in result.output
+    needing = "chapter-vii-missions, instruments-by-issuer, mission, missions, missions-active-on, missions-by-decade, " \
+              "norm-missions, norms-in-tension, poc-missions, regional-missions, stats"
+    assert f"11 stored queries draw on the inferred graph, which this push did not load (push it too unless the store holds it): {needing}" in result.output
+    assert "draw on the ontology graph" in result.output
     result = runner.invoke(app, ["push", "--release", str(released.folder), "--endpoint", server + "/query", "--graph", "nonsense"])
     assert result.exit_code == 2 and "has no graph nonsense" in result.output
 
 
 def test_wrong_graph_store_url_falls_back_to_sparql_update(server, graphs):
     data = {"https://w3id.org/peacekg/graph/data": graphs["https://w3id.org/peacekg/graph/data"]}
-    result = push(data, Target(server + "/query", graph_store=server + "/no-such-store"), replace=True, batch_size=2000)
+    result = push(data, Target(server + "/query", graph_store=server + "/no-such-store"), replace=True, batch_size=5000)
     assert result.method == "update"
     assert "falling back to SPARQL Update" in result.notes[0]
     assert counts(server + "/query")["https://w3id.org/peacekg/graph/data"] == len(data["https://w3id.org/peacekg/graph/data"])
@@ -242,6 +244,341 @@ def test_failure_midway_without_replace_reports_what_was_loaded(server, graphs):
 
 
 # ---------------------------------------------------------------------------
+# Interrupted --replace pushes leave nothing behind
+# ---------------------------------------------------------------------------
+
+
+class Flaky(BaseHTTPRequestHandler):
+    """Forwards to the real server, except: the ``stall_at``-th graph store request
+    waits (until ``release`` is set) and then closes without a reply; from the
+    ``die_from``-th graph store request on every request is closed unanswered (the
+    server is gone); an update with MOVE is ``"lost"`` (forwarded, reply dropped)
+    or ``"dropped"`` (never forwarded, connection closed); with
+    ``queries_after_move="dead"`` queries after it go unanswered."""
+
+    def handle_any(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        server = self.server
+        if "/store" in self.path:
+            server.store_requests += 1
+            if server.store_requests == server.stall_at:
+                server.stalled.set()
+                server.release.wait(60)
+                self.close_connection = True
+                return
+        if server.die_from and server.store_requests >= server.die_from:
+            self.close_connection = True
+            return
+        moving = self.path.endswith("/update") and b"MOVE" in body
+        server.moved = server.moved or moving
+        if server.moved and server.queries_after_move == "dead" and self.path.endswith("/query"):
+            self.close_connection = True
+            return
+        if moving and server.move == "dropped":
+            self.close_connection = True
+            return
+        request = urllib.request.Request(server.upstream + self.path, data=body or None, method=self.command)
+        for header in ("Content-Type", "Accept"):
+            if self.headers.get(header):
+                request.add_header(header, self.headers[header])
+        try:
+            with urllib.request.urlopen(request) as response:
+                status, payload, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            status, payload, ctype = exc.code, exc.read(), "text/plain"
+        if moving and server.move == "lost":
+            self.close_connection = True
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def flaky(server):
+    httpd = serve(Flaky, upstream=server, store_requests=0, stall_at=0, die_from=0, move=None, moved=False,
+                  queries_after_move=None, stalled=threading.Event(), release=threading.Event())
+    httpd.endpoint = f"http://127.0.0.1:{httpd.server_address[1]}/query"
+    yield httpd
+    httpd.release.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def peacekg_counts(endpoint: str) -> dict[str, int]:
+    """Triples per graph, for peacekg's graphs and their temporary graphs only."""
+    return {g: n for g, n in counts(endpoint).items() if g.startswith("https://w3id.org/peacekg/")}
+
+
+def staged_before(graphs, batch_size: int, requests: int) -> dict[str, int]:
+    """What the first ``requests`` batches put in the temporary graphs."""
+    staged: dict[str, int] = {}
+    sent = 0
+    for graph, triples in graphs.items():
+        for batch in batches(list(triples), batch_size):
+            if sent == requests:
+                return staged
+            staged[staging_graph(graph)] = staged.get(staging_graph(graph), 0) + len(batch)
+            sent += 1
+    return staged
+
+
+ONTOLOGY = "https://w3id.org/peacekg/graph/ontology"
+BATCH = 200  # the ontology graph (blank nodes, then about 1,000 triples) goes in several batches
+
+
+def push_in_a_process(released, endpoint: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "peacekg", "push", "--release", str(released.folder), "--endpoint", endpoint,
+               "--replace", "--graph", "ontology", "--batch-size", str(BATCH)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_temporary_graph_names_are_the_same_on_every_run():
+    assert staging_graph("https://w3id.org/peacekg/graph/data") == "https://w3id.org/peacekg/graph/data-peacekg-push-staging"
+
+
+def test_a_push_killed_midway_is_cleaned_up_and_reported_by_the_next(loaded, flaky, released, graphs):
+    ontology = {ONTOLOGY: graphs[ONTOLOGY]}
+    flaky.stall_at = 4
+    process = push_in_a_process(released, flaky.endpoint)
+    try:
+        assert flaky.stalled.wait(120), process.communicate(timeout=5)
+    finally:
+        process.kill()  # SIGKILL: no chance to clean up
+        process.wait()
+    left = staged_before(ontology, BATCH, 3)
+    assert list(left) == [staging_graph(ONTOLOGY)] and 0 < left[staging_graph(ONTOLOGY)] < len(graphs[ONTOLOGY])
+    expected = {g: len(ts) for g, ts in graphs.items()}
+    assert peacekg_counts(loaded) == {**expected, **left}
+
+    result = push(ontology, Target(loaded), replace=True)
+    assert result.leftovers == left
+    assert f"removed {staging_graph(ONTOLOGY)} ({left[staging_graph(ONTOLOGY)]} triples), left by an interrupted push" in result.notes
+    assert peacekg_counts(loaded) == expected
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_or_kill_drops_the_temporary_graphs(loaded, flaky, released, graphs, signal_name):
+    before = peacekg_counts(loaded)
+    flaky.stall_at = 4
+    process = push_in_a_process(released, flaky.endpoint)
+    try:
+        assert flaky.stalled.wait(120), process.communicate(timeout=5)
+        process.send_signal(getattr(signal, signal_name))
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert "error: interrupted" in stderr
+    assert "Target graphs are unchanged (the load went to temporary graphs, now dropped)." in stderr
+    assert peacekg_counts(loaded) == before
+
+
+def test_a_store_gone_midway_leaves_named_temporary_graphs_for_the_next_push(loaded, flaky, graphs):
+    ontology = {ONTOLOGY: graphs[ONTOLOGY]}
+    expected = {g: len(ts) for g, ts in graphs.items()}
+    flaky.die_from = 4
+    with pytest.raises(PushError) as failure:
+        push(ontology, Target(flaky.endpoint), replace=True, batch_size=BATCH)
+    left = staged_before(ontology, BATCH, 3)
+    assert failure.value.left == [staging_graph(ONTOLOGY)] and not failure.value.restored
+    summary = failure.value.summary()
+    assert f"Target graphs are unchanged; the temporary graphs {staging_graph(ONTOLOGY)} could not be dropped and the next `peacekg push --replace` removes them." in summary
+    assert peacekg_counts(loaded) == {**expected, **left}
+
+    result = push(ontology, Target(loaded), replace=True)
+    assert result.leftovers == left
+    assert peacekg_counts(loaded) == expected
+
+
+def test_a_lost_reply_to_the_final_step_is_checked_on_the_store(loaded, flaky, graphs):
+    """The move applied but its reply never came: the push asks the store and reports success."""
+    flaky.move = "lost"
+    result = push({ONTOLOGY: graphs[ONTOLOGY][:-7]}, Target(flaky.endpoint), replace=True)  # 7 triples fewer: a visible change
+    assert result.notes[-1].startswith(f"no reply from {flaky.endpoint.removesuffix('/query')}/update")
+    assert result.notes[-1].endswith("; the store shows the final step applied (the targets hold the pushed triples, no temporary graph is left)")
+    assert peacekg_counts(loaded) == {**{g: len(ts) for g, ts in graphs.items()}, ONTOLOGY: len(graphs[ONTOLOGY]) - 7}
+    push({ONTOLOGY: graphs[ONTOLOGY]}, Target(loaded), replace=True)
+    assert peacekg_counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
+
+
+def test_a_final_step_that_never_arrived_leaves_the_targets_unchanged(loaded, flaky, graphs):
+    """The connection closed before the move reached the store: the check shows the
+    temporary graphs still full, so they are dropped and the targets are as they were."""
+    before = peacekg_counts(loaded)
+    flaky.move = "dropped"
+    with pytest.raises(PushError) as failure:
+        push({ONTOLOGY: graphs[ONTOLOGY][:-7]}, Target(flaky.endpoint), replace=True)
+    assert str(failure.value).endswith("the store shows the final step did not apply")
+    assert failure.value.restored and not failure.value.unknown
+    assert "Target graphs are unchanged" in failure.value.summary()
+    assert peacekg_counts(loaded) == before
+
+
+def test_when_the_store_cannot_be_checked_the_outcome_is_unknown(loaded, flaky, graphs):
+    """No reply to the move, and no answer to the check either: the push says it does not know."""
+    flaky.move, flaky.queries_after_move = "dropped", "dead"
+    with pytest.raises(PushError) as failure:
+        push({ONTOLOGY: graphs[ONTOLOGY]}, Target(flaky.endpoint), replace=True)
+    assert failure.value.unknown and not failure.value.restored
+    assert "checking the store failed too" in str(failure.value)
+    summary = failure.value.summary()
+    assert "The outcome is unknown" in summary and "Target graphs are unchanged" not in summary
+    result = push({ONTOLOGY: graphs[ONTOLOGY]}, Target(loaded), replace=True)
+    assert result.leftovers == {staging_graph(ONTOLOGY): len(graphs[ONTOLOGY])}  # the move never arrived
+    assert peacekg_counts(loaded) == {g: len(ts) for g, ts in graphs.items()}
+
+
+# ---------------------------------------------------------------------------
+# Against a live Virtuoso (Debian package virtuoso-opensource)
+# ---------------------------------------------------------------------------
+
+VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt") or shutil.which("isql")
+needs_virtuoso = pytest.mark.skipif(
+    not (VIRTUOSO and ISQL), reason="Virtuoso Open Source is not installed (Debian package virtuoso-opensource; `make test-deps` installs it)"
+)
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "peacekg-loader", "Lo4der-s3cret"
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+DirsAllowed = {db}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 10000
+MaxQueryExecutionTime = 300
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A fresh Virtuoso in its own temporary database, on loopback ports, with a
+    user who may load (SPARQL_UPDATE); yields its base URL. Stopped by its pid."""
+    if not (VIRTUOSO and ISQL):
+        pytest.skip("Virtuoso Open Source is not installed (Debian package virtuoso-opensource; `make test-deps` installs it)")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    sql_port = http_port = free_port()
+    while http_port == sql_port:
+        http_port = free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(db=folder, sql_port=sql_port, http_port=http_port))
+    log = open(folder / "server.log", "wb")
+    process = subprocess.Popen([VIRTUOSO, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{http_port}"
+    try:
+        for _ in range(1200):  # a new database takes a few seconds to initialise
+            if process.poll() is not None:
+                pytest.fail(f"virtuoso exited: {(folder / 'server.log').read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("virtuoso did not start listening")
+        grant = f"DB.DBA.USER_CREATE('{VIRTUOSO_USER}', '{VIRTUOSO_PASSWORD}'); GRANT SPARQL_UPDATE TO \"{VIRTUOSO_USER}\";"
+        subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={grant}"], check=True, capture_output=True, timeout=60)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def virtuoso_loaded(virtuoso, released) -> str:
+    """Virtuoso with the release pushed through its Digest-protected graph store."""
+    result = runner.invoke(app, ["push", "--endpoint", virtuoso + "/sparql", "--release", str(released.folder), "--replace",
+                                 "--user", VIRTUOSO_USER, "--password", VIRTUOSO_PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert "by graph store (replacing)" in result.stdout
+    assert VIRTUOSO_PASSWORD not in result.output
+    return virtuoso + "/sparql"
+
+
+@needs_virtuoso
+def test_virtuoso_holds_exactly_the_pushed_graphs(virtuoso_loaded, graphs):
+    peacekg_graphs = {g: n for g, n in counts(virtuoso_loaded).items() if g.startswith("https://w3id.org/peacekg/")}
+    assert peacekg_graphs == {g: len(ts) for g, ts in graphs.items()}
+
+
+@needs_virtuoso
+def test_every_stored_query_answers_on_virtuoso_as_on_the_embedded_store(virtuoso_loaded, kg, local_answers):
+    remote = KnowledgeGraph.remote(virtuoso_loaded)
+    for name, local_answer in local_answers.items():
+        assert normalise(remote.run(name, {}), kg.stored(name).text) == local_answer, name
+
+
+@needs_virtuoso
+def test_pushing_again_into_virtuoso_replaces(virtuoso_loaded, graphs):
+    data = "https://w3id.org/peacekg/graph/data"
+    target = Target(virtuoso_loaded, user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD)
+    assert (target.update, target.graph_store) == (virtuoso_loaded + "-auth", virtuoso_loaded.removesuffix("/sparql") + "/sparql-graph-crud-auth")
+    result = push({data: graphs[data]}, target, replace=True, batch_size=5000)
+    assert result.method == "graph store"
+    assert counts(virtuoso_loaded)[data] == len(graphs[data])
+
+
+@needs_virtuoso
+def test_virtuoso_leftovers_are_reported_and_removed(virtuoso_loaded, graphs):
+    """A temporary graph left on Virtuoso (whose default graph is the union of all
+    graphs, so a leftover would leak into every query) is found and dropped."""
+    target = Target(virtuoso_loaded, user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD)
+    push({staging_graph(ONTOLOGY): graphs["https://w3id.org/peacekg/graph/data"][:300]}, target)
+    assert counts(virtuoso_loaded)[staging_graph(ONTOLOGY)] == 300
+    result = push({ONTOLOGY: graphs[ONTOLOGY]}, target, replace=True)
+    assert result.leftovers == {staging_graph(ONTOLOGY): 300}
+    assert f"removed {staging_graph(ONTOLOGY)} (300 triples), left by an interrupted push" in result.notes
+    peacekg_graphs = {g: n for g, n in counts(virtuoso_loaded).items() if g.startswith("https://w3id.org/peacekg/")}
+    assert peacekg_graphs == {g: len(ts) for g, ts in graphs.items()}
+
+
+@needs_virtuoso
+def test_virtuoso_refuses_a_wrong_password_without_echoing_it(virtuoso_loaded, graphs):
+    target = Target(virtuoso_loaded, user=VIRTUOSO_USER, password="not-" + VIRTUOSO_PASSWORD)
+    with pytest.raises(PushError) as failure:
+        push({"https://example.org/scratch": graphs["https://w3id.org/peacekg/graph/ontology"]}, target)
+    assert "refused the credentials (HTTP 401)" in str(failure.value)
+    assert VIRTUOSO_PASSWORD not in failure.value.summary()
+    assert "https://example.org/scratch" not in counts(virtuoso_loaded)
+
+
+# ---------------------------------------------------------------------------
 # Stores that are down or refuse us
 # ---------------------------------------------------------------------------
 
@@ -250,6 +587,9 @@ def test_a_server_that_is_down(graphs):
     endpoint = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(PushError, match="cannot reach"):
         push(graphs, Target(endpoint))
+    with pytest.raises(PushError, match="cannot reach") as failure:
+        push(graphs, Target(endpoint), replace=True)
+    assert failure.value.summary().endswith("Loaded before the failure: nothing.")  # no claim about graphs it never touched
     with pytest.raises(StoreUnavailable, match="cannot query"):
         KnowledgeGraph.remote(endpoint).query("missions")
     result = runner.invoke(app, ["query", "missions", "--endpoint", endpoint])
@@ -314,6 +654,19 @@ def test_a_401_is_reported_and_the_password_never_shown(unauthorized, graphs, ca
     assert result.exit_code != 0 and SECRET not in result.output and SECRET not in str(result.exception)
 
 
+def test_digest_answers_match_the_rfc_examples():
+    """RFC 2617 section 3.5 (MD5) and RFC 7616 section 3.9.1 (SHA-256), with their client nonces."""
+    md5 = DigestChallenge.from_header(['Digest realm="testrealm@host.com", qop="auth,auth-int", '
+                                       'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"'])
+    header = md5.answer("GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life", cnonce="0a4f113b")
+    assert 'response="6629fae49393a05397450978507c4ef1"' in header and "nc=00000001" in header and 'uri="/dir/index.html"' in header
+    sha = DigestChallenge.from_header(['Basic realm="x"', 'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, '
+                                       'nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"'])
+    header = sha.answer("GET", "http://www.example.org/dir/index.html", "Mufasa", "Circle of Life", cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ")
+    assert 'response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"' in header
+    assert "nc=00000002" in md5.answer("GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life")
+
+
 def test_target_repr_and_redaction_hide_secrets():
     target = Target("http://localhost:7878/query", user="u", password=SECRET)
     assert SECRET not in repr(target)
@@ -326,9 +679,16 @@ def test_target_repr_and_redaction_hide_secrets():
         ("http://localhost:7878/query", "http://localhost:7878/update", "http://localhost:7878/store"),
         ("http://localhost:3030/peacekg/query", "http://localhost:3030/peacekg/update", "http://localhost:3030/peacekg/data"),
         ("http://localhost:7200/repositories/peacekg", "http://localhost:7200/repositories/peacekg/statements", "http://localhost:7200/repositories/peacekg/rdf-graphs/service"),
-        ("http://localhost:8890/sparql", "http://localhost:8890/sparql", None),
+        ("http://localhost:8890/sparql", "http://localhost:8890/sparql", "http://localhost:8890/sparql-graph-crud"),
+        ("http://example.org/sparql", "http://example.org/sparql", "http://example.org/sparql-graph-crud"),
+        ("http://example.org/store/sparql", "http://example.org/store/sparql", None),
     ],
 )
 def test_endpoint_layouts_of_known_stores(endpoint, update, graph_store):
     assert guess_update_url(endpoint) == update
     assert guess_graph_store_url(endpoint) == graph_store
+
+
+def test_virtuoso_layout_with_credentials_uses_its_digest_endpoints():
+    target = Target("http://localhost:8890/sparql", user="loader", password=SECRET)
+    assert (target.update, target.graph_store) == ("http://localhost:8890/sparql-auth", "http://localhost:8890/sparql-graph-crud-auth")

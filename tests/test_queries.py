@@ -195,3 +195,35 @@ def test_challenges(kg):
     assert "lack of political will" in result
     assert "protection of civilians" in result["lack of political will"]["norms_challenged"]
     assert int(result["resource constraints"]["assessments_citing"]) >= 1
+
+
+# --- queries written to answer alike on every engine (tests/test_push.py runs them on Virtuoso) ---
+
+
+def test_decades_are_labelled_as_text_on_every_engine(kg):
+    """`missions-by-decade` and `chapter-vii-by-decade` label decades from the year's digits
+    (Jena printed FLOOR(YEAR / 10) * 10 as 2000.0s)."""
+    decades = rows(kg, "missions-by-decade")
+    assert all(len(r["decade"]) == 5 and r["decade"][:3].isdigit() and r["decade"].endswith("0s") for r in decades)
+    au = {r["decade"]: r for r in decades if r["lead_organization"] == "AU"}
+    assert {d: r["missions"] for d, r in au.items()} == {"2000s": "4", "2010s": "2", "2020s": "2"}
+    assert set(au["2000s"]["acronyms"].split(", ")) == {"AMIB", "AMIS", "AMISOM", "UNAMID"}
+    assert [r["decade"] for r in rows(kg, "chapter-vii-by-decade")][:2] == ["1940s", "1950s"]
+
+
+def test_mandate_history_says_chapter_vii_only_where_recorded(kg):
+    """`mandate-history` maps the recorded boolean through a table: no statement, no answer
+    (Virtuoso's IF answered "no" for an unbound ?c)."""
+    history = {r["resolution"]: r["chapter_vii"] for r in rows(kg, "mandate-history", mission="monusco")}
+    assert history["S/RES/1925 (2010)"] == "yes"
+    assert history["S/RES/2053 (2012)"] is None
+    assert set(history.values()) <= {"yes", None}
+
+
+def test_mandate_gaps_rows_are_exact(kg):
+    """The rewritten `mandate-gaps` (no BIND beside a FILTER inside OPTIONAL) keeps its answer."""
+    result = rows(kg, "mandate-gaps")
+    assert result[0] == {"acronym": "AMISOM", "resolution": "S/RES/2297 (2016)", "expiry": "2017-05-31",
+                         "next_recorded": "2017-08-30", "next_resolution": "S/RES/2372 (2017)"}
+    assert {"acronym": "MINURSO", "resolution": "S/RES/2797 (2025)", "expiry": "2026-10-31",
+            "next_recorded": None, "next_resolution": None} in result

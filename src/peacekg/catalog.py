@@ -6,8 +6,15 @@ Each file starts with a metadata header of ``#+ key: value`` comment lines::
     #+ description: Every operation deployed in the given country.
     #+ tags: missions, countries
     #+ param: country: state = LBR | host country as an ISO 3166-1 alpha-3 code
+    #+ graphs: data, inferred
 
-A parameter ``name`` is the SPARQL variable ``?name`` in the query. Values are
+A parameter ``name`` is the SPARQL variable ``?name`` in the query. ``graphs``
+names the peacekg graphs (``ontology``, ``data``, ``inferred``) the answer draws
+on: with exactly these as the default graph the query gives its whole answer,
+and without any one of them it does not. A query naming more than one needs
+the store's default graph to be their union (or a client that names them, as
+``peacekg query --endpoint`` does); one naming ``inferred`` needs the release's
+inferred graph loaded. Values are
 parsed into RDF terms by their type and bound as terms (never spliced in as
 text), so a value cannot change the structure of the query.
 """
@@ -28,6 +35,10 @@ from .sparql_lexer import tokens
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*:\s*([\w-]+)\s*(?:=\s*(\S+))?\s*(?:\|\s*(.*))?$")
+
+
+#: The graphs a ``#+ graphs:`` header may name (short names of peacekg's named graphs).
+GRAPH_NAMES = ("ontology", "data", "inferred")
 
 
 class CatalogError(ValueError):
@@ -191,6 +202,17 @@ class StoredQuery:
     tags: tuple[str, ...] = ()
     params: tuple[Parameter, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
+    graphs: tuple[str, ...] = ()  # from ``#+ graphs:``; empty when the header does not say
+
+    @property
+    def needs_union_default_graph(self) -> bool:
+        """The answer joins triples of several graphs in the default graph."""
+        return len(self.graphs) > 1
+
+    @property
+    def needs_inferred(self) -> bool:
+        """The answer draws on the release's inferred graph."""
+        return "inferred" in self.graphs
 
     def bind(self, values: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Parse parameter values (and defaults) into terms, keyed by variable name."""
@@ -214,6 +236,7 @@ def parse_query_file(path: Path) -> StoredQuery:
     meta: dict[str, str] = {}
     params: list[Parameter] = []
     tags: tuple[str, ...] = ()
+    graphs: tuple[str, ...] = ()
     for line in text.splitlines():
         match = _HEADER.match(line.strip())
         if not match:
@@ -223,6 +246,8 @@ def parse_query_file(path: Path) -> StoredQuery:
             params.append(_parse_param(path, value))
         elif key == "tags":
             tags = tuple(t.strip() for t in value.split(",") if t.strip())
+        elif key == "graphs":
+            graphs = _parse_graphs(path, value)
         else:
             meta[key] = (meta[key] + " " + value) if key in meta else value
     for key in ("title", "description"):
@@ -240,7 +265,16 @@ def parse_query_file(path: Path) -> StoredQuery:
         tags=tags,
         params=tuple(params),
         extra=meta,
+        graphs=graphs,
     )
+
+
+def _parse_graphs(path: Path, value: str) -> tuple[str, ...]:
+    names = [g.strip() for g in value.split(",") if g.strip()]
+    unknown = [g for g in names if g not in GRAPH_NAMES]
+    if unknown or not names:
+        raise CatalogError(f"{path}: '#+ graphs:' names {', '.join(unknown) or 'nothing'}; expected some of {', '.join(GRAPH_NAMES)}")
+    return tuple(g for g in GRAPH_NAMES if g in names)
 
 
 def _parse_param(path: Path, spec: str) -> Parameter:
@@ -277,6 +311,26 @@ class Catalog(Mapping[str, StoredQuery]):
 
     def __len__(self) -> int:
         return len(self._queries)
+
+
+def store_requirements(catalog: Mapping[str, StoredQuery], pushed: Iterable[str]) -> list[str]:
+    """What a store must offer for the stored queries to answer there, given the
+    graphs (short names) a push loaded: notes for the user, empty when none apply."""
+    pushed = set(pushed)
+    notes = []
+    union = sorted(q.name for q in catalog.values() if q.needs_union_default_graph)
+    if union:
+        notes.append(
+            f"{len(union)} of {len(catalog)} stored queries join several graphs in the default graph; `peacekg query --endpoint` "
+            "names peacekg's graphs itself, other clients need the store's default graph to be the union of its named graphs "
+            "(see docs/triple-stores.md)"
+        )
+    for graph in GRAPH_NAMES:
+        needing = sorted(q.name for q in catalog.values() if graph in q.graphs)
+        if graph not in pushed and needing:
+            notes.append(f"{len(needing)} stored queries draw on the {graph} graph, which this push did not load "
+                         f"(push it too unless the store holds it): {', '.join(needing)}")
+    return notes
 
 
 def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

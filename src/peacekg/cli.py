@@ -98,6 +98,7 @@ def _describe(query) -> dict:
             {"name": p.name, "type": p.type.name, "default": p.default, "required": p.required, "description": p.description}
             for p in query.params
         ],
+        "graphs": list(query.graphs),
     }
 
 

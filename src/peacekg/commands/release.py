@@ -2,6 +2,8 @@
 them into a running triple store."""
 from __future__ import annotations
 
+import contextlib
+import signal
 import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
@@ -67,7 +69,7 @@ def push(
 
     from ..publish import PARTS, ReleaseError, read_release_graphs
     from ..publish import release as write_release
-    from ..push import PushError, Target, push as push_graphs, redact
+    from ..push import PushError, PushInterrupted, Target, push as push_graphs, redact
     from ..sources import SourceError
 
     with tempfile.TemporaryDirectory(prefix="peacekg-push-") as tmp:
@@ -90,13 +92,47 @@ def push(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task(f"Pushing to {redact(endpoint)}", total=total)
         try:
-            result = push_graphs(graphs, target, replace=replace, batch_size=batch_size, progress=lambda g, n: bar.advance(task, n))
+            with _sigterm_as_interrupt():
+                result = push_graphs(graphs, target, replace=replace, batch_size=batch_size, progress=lambda g, n: bar.advance(task, n))
         except PushError as exc:
             bar.stop()
             typer.echo(f"error: {exc.summary()}", err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(130 if isinstance(exc, PushInterrupted) else 2) from None
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"Pushed {sum(result.loaded.values())} triples to {redact(endpoint)} by {result.method}" + (" (replacing)" if replace else "") + ":")
     for g, n in result.loaded.items():
         typer.echo(f"  {g:45} {n:>8} triples")
+    for note in _store_notes(graphs, project):
+        typer.echo(f"note: {note}", err=True)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """While pushing, SIGTERM (``kill PID``) stops the push like Ctrl-C, so it
+    cleans up its temporary graphs before the process ends."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _store_notes(graphs, project: Optional[Path]) -> list[str]:
+    """What the store needs for the stored queries (from their ``#+ graphs:`` headers)."""
+    from ..catalog import Catalog, CatalogError, store_requirements
+    from ..publish import PARTS
+    from ..sources import SourceError
+
+    try:
+        catalog = Catalog.from_folder(_project(project).queries_dir)
+    except (SourceError, CatalogError, OSError):
+        return []  # no project at hand: the notes are a courtesy, not part of the push
+    return store_requirements(catalog, [short for short, iri in PARTS.items() if iri in graphs])
