@@ -85,6 +85,8 @@ def test_norm_findings(kg):
     poc = {(r["acronym"], r["finding"], r["party"]) for r in rows(kg, "norm-findings", norm="protection-of-civilians")}
     assert ("UNAMIR", "breached", "UNSC") in poc
     assert ("UNMISS", "upheld", "UNMISS") in poc and ("UNMISS", "breached", "UNMISS") in poc
+    host = [(r["acronym"], r["period_from"], r["finding"], r["party"]) for r in rows(kg, "norm-findings", norm="safety-security-personnel")]
+    assert ("UNMISS", "2016-07-08", "breached", "South Sudan") in host  # the host state, by the Juba investigation
 
 
 def test_thirty_assessments_each_with_authors_publication_and_period(kg):
