@@ -16,7 +16,8 @@ def test_operation_leaders_in_year(kg):
     result = [(r["post"], r["person"], r["nationality"], r["from"], r["until"]) for r in rows(kg, "operation-leaders-in-year", mission="minusma", year="2016")]
     assert result == [
         ("force commander", "Michael Lollesgaard", "Denmark", "2015", "2016"),
-        ("head of mission", "Mahamat Saleh Annadif", "Chad", "2015-12", None),
+        ("head of mission", "Mongi Hamdi", "Tunisia", "2015", "2016"),
+        ("head of mission", "Mahamat Saleh Annadif", "Chad", "2016", "2021"),
     ]
     kosovo = [(r["person"], r["from"], r["until"]) for r in rows(kg, "operation-leaders-in-year", mission="unmik", year="2003")]
     assert kosovo == [
