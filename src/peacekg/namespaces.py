@@ -57,6 +57,11 @@ PREFIXES: Final[dict[str, str]] = {
     "mandate": ID + "mandate/",
     "task": ID + "task/",
     "handover": ID + "handover/",
+    "person": ID + "person/",
+    "appointment": ID + "appointment/",
+    "publication": ID + "publication/",
+    "judgement": ID + "judgement/",
+    "finding": ID + "finding/",
 }
 
 #: The three named graphs of a built store.
