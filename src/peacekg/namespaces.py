@@ -56,6 +56,9 @@ PREFIXES: Final[dict[str, str]] = {
     "mandate": ID + "mandate/",
     "task": ID + "task/",
     "handover": ID + "handover/",
+    "agreement": ID + "agreement/",
+    "conflict": ID + "conflict/",
+    "stance": ID + "stance/",
 }
 
 #: The three named graphs of a built store.
