@@ -15,7 +15,12 @@ def split(value):
 
 def test_operation_agreements(kg):
     """Which agreement UNAMSIL was sent to support, and who signed it."""
-    (lome,) = rows(kg, "operation-agreements", mission="unamsil")
+    unamsil = rows(kg, "operation-agreements", mission="unamsil")
+    assert [(r["agreement"], r["signed"]) for r in unamsil] == [
+        ("Lomé Peace Agreement (Sierra Leone)", "1999-07-07"),
+        ("Abuja Ceasefire Agreement (Sierra Leone)", "2000-11-10"),
+    ]
+    lome = unamsil[0]
     assert (lome["agreement"], lome["signed"], lome["signed_in"], lome["pax_id"]) == (
         "Lomé Peace Agreement (Sierra Leone)", "1999-07-07", "Lomé, Togo", "478")
     assert lome["stage"] == "comprehensive framework or substantive agreement"
