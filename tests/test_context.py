@@ -66,11 +66,17 @@ def test_consent_events(kg):
         ("MINUSMA", "2023-06-16", "consent withdrawn", "Mali", "S/RES/2690 (2023)"),
         ("MONUSCO", "2023-09-01", "consent withdrawn", "Congo, The Democratic Republic of the", "S/RES/2717 (2023)"),
         ("UNAMID", "2008-02-09", "consent given", "Sudan", None),
+        ("UNAMIR", "1995-12-12", "consent restricted", "Rwanda", "S/RES/1029 (1995)"),
         ("UNEF I", "1967-05-16", "consent restricted", "Egypt", None),
         ("UNEF I", "1967-05-18", "consent withdrawn", "Egypt", None),
+        ("UNITAMS", "2023-11-16", "consent withdrawn", "Sudan", "S/RES/2715 (2023)"),
         ("UNMEE", "2005-10-04", "consent restricted", "Eritrea", "S/RES/1640 (2005)"),
         ("UNMEE", "2007-12-01", "consent restricted", "Eritrea", "S/RES/1827 (2008)"),
+        ("UNPROFOR", "1995-01-12", "consent withdrawn", "Croatia", "S/RES/981 (1995)"),
     ]
+    withdrawn = {(op, state) for op, _, action, state, _ in result if action == "consent withdrawn"}
+    assert withdrawn == {("MINURCAT", "Chad"), ("MINUSMA", "Mali"), ("MONUSCO", "Congo, The Democratic Republic of the"),
+                         ("UNEF I", "Egypt"), ("UNITAMS", "Sudan"), ("UNPROFOR", "Croatia")}
 
 
 def test_withdrawals_of_consent_join_the_consent_timeline(kg):
@@ -89,12 +95,13 @@ def test_norm_contestation(kg):
         ("2011-04-14", "Russian Federation", None, "Libya"),
         ("2011-05-04", "China", "UNSC", "Libya"),
         ("2011-05-04", "Russian Federation", "UNSC", "Libya"),
+        ("2011-06-14", "South Africa", None, "Libya"),
         ("2011-11-09", "Brazil", "Secretary-General of the United Nations", "Libya"),
     ]
     assert rows(kg, "norm-contestation", norm="protection-of-civilians") == []
     contesting = set(kg.sparql("""
         SELECT ?code WHERE { ?s pko:contestsNorm norm:responsibility-to-protect ; pko:iso3166Alpha3 ?code }""").column("code"))
-    assert contesting == {"BRA", "CHN", "IND", "RUS"}
+    assert contesting == {"BRA", "CHN", "IND", "RUS", "ZAF"}
 
 
 def test_successor_chains_cross_into_special_political_missions(kg):
