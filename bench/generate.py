@@ -292,6 +292,8 @@ class Generator:
         yield t(node, pko("towardsNorm"), norm)
         yield t(node, pko("stanceKind"), pko(kind))
         yield t(node, pko("statedIn"), instrument)
+        if link == "contestsNorm":  # a contestation stance is dated (pks:DatedStanceShape); a fixed day keeps the random stream unchanged
+            yield t(node, pko("statedOn"), dt(date(2011, 5, 4)))
         yield t(node, SOURCE, SYNTHETIC_SOURCE)
 
     def tasks(self) -> Iterator[str]:

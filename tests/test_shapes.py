@@ -74,3 +74,14 @@ def test_report_groups_by_focus_for_people(ontology, shapes):
     text = validate(data, ontology, shapes).to_text()
     assert "Does not conform: 1 violation(s) on 1 resource(s)." in text
     assert "mission:unhosted\n  - [Violation] pko:hostCountry: an operation needs at least one host country, a pko:State" in text
+
+
+def test_the_setting_of_an_operation_is_covered_by_shapes(shapes):
+    """Issue 13: every new class has a node shape of its own, and each of those shapes has
+    a failing fixture (checked for all shapes above)."""
+    targets = {q.object.value.removeprefix("https://w3id.org/peacekg/ontology#") for q in shapes
+               if q.predicate.value == "http://www.w3.org/ns/shacl#targetClass"}
+    assert {"PeaceAgreement", "ArmedConflict", "NonStateArmedGroup", "ConsentEvent", "SpecialPoliticalMission"} <= targets
+    fixtures = {expectations(path)[0] for path in INVALID}
+    assert {"PeaceAgreementShape", "ArmedConflictShape", "NonStateArmedGroupShape", "ConsentEventShape",
+            "SpecialPoliticalMissionShape", "DatedStanceShape"} <= fixtures

@@ -77,7 +77,7 @@ class ParamType:
 _EXAMPLES = {
     "mission": "unmil", "norm": "protection-of-civilians", "instrument": "s-res-1509-2003",
     "actor": "ecowas", "challenge": "lack-of-political-will", "concept": "rules-of-engagement",
-    "task": "protection-of-civilians",
+    "task": "protection-of-civilians", "conflict": "sierra-leone-civil-war", "agreement": "lome-1999",
 }
 
 
@@ -163,7 +163,7 @@ PARAM_TYPES: dict[str, ParamType] = {
         ParamType("state", "an ISO 3166-1 alpha-3 code such as LBR", _state),
         *(
             ParamType(kind, f"a {kind} slug (the last part of its IRI) or its full IRI", _resource(kind))
-            for kind in ("mission", "norm", "instrument", "actor", "challenge", "concept", "task")
+            for kind in ("mission", "norm", "instrument", "actor", "challenge", "concept", "task", "conflict", "agreement")
         ),
     )
 }

@@ -62,6 +62,9 @@ PREFIXES: Final[dict[str, str]] = {
     "publication": ID + "publication/",
     "judgement": ID + "judgement/",
     "finding": ID + "finding/",
+    "agreement": ID + "agreement/",
+    "conflict": ID + "conflict/",
+    "stance": ID + "stance/",
 }
 
 #: The three named graphs of a built store.
