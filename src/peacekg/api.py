@@ -12,8 +12,8 @@ from .build import BuildInfo, CachedBuild, Progress, build_in_memory, cached_bui
 from .fulltext import FullTextIndex
 from .catalog import Catalog, StoredQuery
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from .sources import LOADED_GRAPH_BASE, LoadedSource, Project, as_project
-from .store import Backend, OxigraphBackend, RawResult, RemoteBackend
+from .sources import LOADED_GRAPH_BASE, LoadedSource, Project, SourceError, as_project, find_project
+from .store import Backend, OxigraphBackend, QueryError, RawResult, RemoteBackend
 from .validate import ValidationReport
 
 if TYPE_CHECKING:
@@ -55,10 +55,13 @@ def materialise(raw: RawResult | list[ox.Triple]) -> SelectResult | bool | list[
     """Turn a raw pyoxigraph result into a SelectResult, a bool or a triple list."""
     if isinstance(raw, ox.QueryBoolean):
         return bool(raw)
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        return SelectResult(variables, [tuple(solution) for solution in raw])
-    return list(raw)
+    try:
+        if isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            return SelectResult(variables, [tuple(solution) for solution in raw])
+        return list(raw)
+    except OSError as exc:  # raised while the lazy result is read, e.g. by a SERVICE call
+        raise QueryError(f"the query failed while it ran: {exc}") from None
 
 
 class KnowledgeGraph:
@@ -99,7 +102,7 @@ class KnowledgeGraph:
         project = as_project(project)
         if files:
             extra = tuple(LoadedSource(Path(f).resolve(), LOADED_GRAPH_BASE + Path(f).name) for f in files)
-            project = Project(project.root, (*project.loaded_sources, *extra))
+            project = project.with_loaded((*project.loaded_sources, *extra))
         catalog = Catalog.from_folder(project.queries_dir)
         if not cache:
             store, info, report, index = build_in_memory(project, progress)
@@ -110,9 +113,20 @@ class KnowledgeGraph:
 
     @classmethod
     def remote(cls, endpoint: str, project: Project | Path | str | None = None, **options) -> KnowledgeGraph:
-        """Query a remote SPARQL endpoint that holds peacekg (see ``peacekg push``)."""
-        project = as_project(project)
-        return cls(RemoteBackend(endpoint, **options), Catalog.from_folder(project.queries_dir), project=project)
+        """Query a remote SPARQL endpoint that holds peacekg (see ``peacekg push``).
+        Needs no local project: the stored queries come from ``project`` when
+        given, else from the one found (a checkout or the bundled graph), else
+        there are none and only :meth:`sparql` runs."""
+        found: Project | None
+        if project is None:
+            try:
+                found = find_project()
+            except SourceError:
+                found = None
+        else:
+            found = as_project(project)
+        catalog = Catalog.from_folder(found.queries_dir) if found is not None else Catalog([])
+        return cls(RemoteBackend(endpoint, **options), catalog, project=found)
 
     @property
     def store_path(self) -> Path | None:

@@ -1,25 +1,86 @@
 """The ``peacekg`` command: thin wiring from options to the library.
 
 Exit codes: 0 success (or conforms), 1 the graph does not conform / is
-inconsistent, 2 an error in the input or the environment.
+inconsistent, 2 an error in the input or the environment. Every error a user
+can cause is printed as ``error: <what to fix>`` with no traceback (see
+:class:`ErrorContract`; ``--debug`` shows the traceback).
 """
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
+import click
 import typer
+from typer.core import TyperGroup
 
+from . import __version__
 from .commands.options import EndpointOption, FormatOption, ProjectOption, echo_verdict, fail, open_graph as _graph
+from .errors import PeacekgError
+
+#: Options of the ``peacekg`` command itself, accepted before or after the subcommand.
+GLOBAL_FLAGS = ("--debug",)
+
+
+class ErrorContract(TyperGroup):
+    """The command group under peacekg's error contract: a :class:`PeacekgError`
+    becomes ``error: <message>`` and exit 2; any other exception (a bug) a
+    one-line ``error:`` with exit 1. With ``--debug`` (or ``PEACEKG_DEBUG=1``)
+    the exception propagates with its traceback. Global flags may also follow
+    the subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        flags = [a for a in args[:end] if a in GLOBAL_FLAGS]
+        rest = [a for a in args[:end] if a not in GLOBAL_FLAGS]
+        return super().parse_args(ctx, [*dict.fromkeys(flags), *rest, *args[end:]])
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except PeacekgError as exc:
+            if ctx.meta.get("peacekg.debug"):
+                raise
+            raise fail(str(exc)) from None
+        except BrokenPipeError:
+            raise typer.Exit(1) from None  # the reader went away (e.g. `| head`)
+        except Exception as exc:
+            if ctx.meta.get("peacekg.debug"):
+                raise
+            raise fail(f"unexpected {type(exc).__name__}: {exc} (a bug: rerun with --debug and report the traceback)", 1) from None
+
 
 app = typer.Typer(
-    help="peacekg: the open knowledge graph of international norms in peacekeeping.",
+    cls=ErrorContract,
+    help=f"peacekg {__version__}: the open knowledge graph of international norms in peacekeeping.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"peacekg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", envvar="PEACEKG_DEBUG", help="Show the traceback of an error (before or after the subcommand).")
+    ] = False,
+) -> None:
+    """peacekg: the open knowledge graph of international norms in peacekeeping."""
+    ctx.meta["peacekg.debug"] = debug
 
 @app.command()
 def build(
@@ -74,18 +135,21 @@ def queries(
 ) -> None:
     """List the stored queries with their parameters."""
     from .catalog import Catalog
-    from .sources import find_project
+    from .commands.options import project_from
 
-    root = project or find_project().root
-    catalog = Catalog.from_folder(Path(root) / "queries")
+    catalog = Catalog.from_folder(project_from(project).queries_dir)
     if fmt == "json":
         typer.echo(json.dumps([_describe(q) for q in catalog.values()], indent=2))
-        return
-    rows = [
-        [q.name, q.title, ", ".join(f"{p.name}: {p.type.name}" + (f" = {p.default}" if p.default else "") for p in q.params)]
-        for q in catalog.values()
-    ]
-    typer.echo(render_table(["name", "title", "parameters"], rows))
+    else:
+        rows = [
+            [q.name, q.title, ", ".join(f"{p.name}: {p.type.name}" + (f" = {p.default}" if p.default else "") for p in q.params)]
+            for q in catalog.values()
+        ]
+        typer.echo(render_table(["name", "title", "parameters"], rows))
+    for broken in catalog.errors.values():
+        typer.echo(f"error: {broken}", err=True)
+    if catalog.errors:
+        raise typer.Exit(2)
 
 
 def _describe(query) -> dict:
@@ -107,8 +171,25 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise fail(f"--param expects name=value, got {pair!r}")
-        params[name.strip()] = value.strip()
+        name = name.strip()
+        if name in params:
+            raise fail(f"--param {name} given twice ({params[name]!r} and {value.strip()!r}); give each parameter once")
+        params[name] = value.strip()
     return params
+
+
+def _note_defaults(kg: Any, name: str, given: dict[str, str]) -> None:
+    """Say on stderr which parameters were left to their defaults, so that an
+    answer is never silently about a value the user did not choose."""
+    from .catalog import CatalogError, UnknownQuery
+
+    try:
+        params = kg.stored(name).params
+    except (UnknownQuery, CatalogError):
+        return
+    for param in params:
+        if param.name not in given and param.default is not None:
+            typer.echo(f"note: {param.name} = {param.default} (the default; set it with --param {param.name}=...)", err=True)
 
 
 @app.command()
@@ -123,9 +204,11 @@ def query(
     from .catalog import ParameterError, UnknownQuery
     from .store import QueryError, StoreUnavailable
 
+    given = _parse_params(param)
     kg = _graph(project, endpoint)
     try:
-        raw = kg.run(name, _parse_params(param))
+        raw = kg.run(name, given)
+        _note_defaults(kg, name, given)
     except (UnknownQuery, ParameterError, StoreUnavailable) as exc:
         raise fail(str(exc)) from None
     except QueryError as exc:
@@ -149,7 +232,11 @@ def sparql(
         path = Path(text)
         if not path.is_file():
             raise fail(f"no such query file: {path}")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
+        except UnicodeDecodeError as exc:
+            raise fail(f"{path} is not UTF-8 text (byte {exc.start}); save the query as UTF-8") from None
+    text = text.removeprefix("\ufeff")
     kg = _graph(project, endpoint)
     try:
         raw = kg.sparql_raw(text)
@@ -178,15 +265,30 @@ def _print_result(raw, fmt: str) -> None:
         if is_graph:
             fmt = "turtle"
         else:
-            _print_table(raw)
+            with _evaluation_errors():
+                _print_table(raw)
             return
     known = GRAPH_FORMATS if is_graph else RESULT_FORMATS
     if fmt not in known:
         kind = "graph (CONSTRUCT/DESCRIBE)" if is_graph else "SELECT/ASK"
         raise fail(f"format {fmt!r} does not fit a {kind} result; use one of: {', '.join(known)}" + ("" if is_graph else ", table"))
-    data = serialize_graph(raw, fmt) if is_graph else serialize_results(raw, fmt)
+    with _evaluation_errors():
+        data = serialize_graph(raw, fmt) if is_graph else serialize_results(raw, fmt)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+class _evaluation_errors:
+    """Failures while a lazy result is read (a SERVICE endpoint that cannot be
+    reached, a store that goes away) as ``error:`` lines, not tracebacks."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise fail(f"the query failed while it ran: {exc} (an unreachable SERVICE endpoint fails the whole query)") from None
+        return False
 
 
 def _print_table(raw) -> None:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .errors import PeacekgError
+
 log = logging.getLogger(__name__)
 
 #: Triples per request: small enough for any store's request limit, large
@@ -37,7 +39,7 @@ _NO_GRAPH_STORE = {404, 405, 406, 415, 501}
 Progress = Callable[[str, int], None]  # (graph IRI, triples just sent)
 
 
-class PushError(RuntimeError):
+class PushError(PeacekgError, RuntimeError):
     """The load failed; ``loaded`` says what reached the store before it did."""
 
     def __init__(self, message: str, loaded: Mapping[str, int] | None = None, *, restored: bool = False):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import PeacekgError
 from .namespaces import OWL, RDF, RDFS
 from .terms import quads_to_rdflib_graph, triples_from_rdflib
 
@@ -25,7 +26,7 @@ _REFLEXIVE_PREDICATES = {
 }
 
 
-class ReasonerUnavailable(RuntimeError):
+class ReasonerUnavailable(PeacekgError, RuntimeError):
     """The DL reasoner cannot run here (for instance, no Java)."""
 
 

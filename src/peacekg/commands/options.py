@@ -90,16 +90,22 @@ def stage_printer(enabled: bool | None = None):
     return Progress(stage=terminal.stage, reading=lambda r: terminal.reading(r) if r.total_bytes >= 8 << 20 else None)
 
 
+def project_from(project: Optional[Path]):
+    """The project ``--project`` names (checked), else the one found as
+    :func:`peacekg.sources.find_project` says (``PEACEKG_PROJECT``, the working
+    directory, the bundled graph); a SourceError naming what to fix otherwise."""
+    from ..sources import checked_project, find_project
+
+    return checked_project(project, "--project") if project is not None else find_project()
+
+
 def open_graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebuild: bool = False, progress: bool | None = None):
     """Open the knowledge graph, turning known failures into clear messages;
-    a build it has to run reports its stages (see :func:`stage_printer`)."""
+    a build it has to run reports its stages (see :func:`stage_printer`). A
+    remote endpoint needs no project (the bundled stored queries serve it)."""
     from ..api import KnowledgeGraph
-    from ..catalog import CatalogError
-    from ..sources import SourceError
 
-    try:
-        if endpoint:
-            return KnowledgeGraph.remote(endpoint, project)
-        return KnowledgeGraph.load(project, rebuild=rebuild, progress=stage_printer(progress))
-    except (SourceError, CatalogError) as exc:
-        raise fail(str(exc)) from None
+    # A PeacekgError raised here becomes `error: ...` in the command group (cli.ErrorContract).
+    if endpoint:
+        return KnowledgeGraph.remote(endpoint, project_from(project) if project is not None else None)
+    return KnowledgeGraph.load(project_from(project), rebuild=rebuild, progress=stage_printer(progress))
