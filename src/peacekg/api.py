@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from .build import BuildInfo, CachedBuild, Progress, build_in_memory, cached_build
 from .fulltext import FullTextIndex
-from .catalog import Catalog, StoredQuery
+from .catalog import RESOURCE_TYPES, Catalog, ParameterError, StoredQuery, resource_base, unknown_resource
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from .sources import LOADED_GRAPH_BASE, LoadedSource, Project, SourceError, as_project, find_project
 from .store import Backend, OxigraphBackend, QueryError, RawResult, RemoteBackend
@@ -146,9 +146,26 @@ class KnowledgeGraph:
         the stored text's CONTAINS scan is the fallback for remote stores)."""
         query = self.catalog[name]
         bindings = query.bind(params or {})
+        self._check_resources(query, bindings)
         if name == "search" and self._index is not None:
             return self.search_raw(bindings["text"].value)
         return self.backend.run(query.text, bindings)
+
+    def _check_resources(self, query: StoredQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> None:
+        """A parameter naming a mission, norm, state, ... that the graph does not
+        hold raises :class:`ParameterError` with the nearest names (instead of an
+        empty answer that looks like a real one)."""
+        for param in query.params:
+            term = bindings.get(param.name)
+            if param.type.name not in RESOURCE_TYPES or not isinstance(term, ox.NamedNode):
+                continue
+            if self.backend.run("ASK WHERE { { ?resource ?p ?o } UNION { ?s ?p ?resource } }", {"resource": term}):
+                continue
+            base = resource_base(param.type.name)
+            known = self.backend.run(
+                f"SELECT DISTINCT ?r WHERE {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }} FILTER (isIRI(?r) && STRSTARTS(STR(?r), {_quoted(base)})) }}"
+            )
+            raise ParameterError(query.name, param.name, unknown_resource(param.type.name, term.value, (row[0].value for row in known)))
 
     def search_raw(self, text: str, limit: int = 50) -> RawResult | list[ox.Triple]:
         """Resources whose names match ``text``, best first (resource, label,
@@ -239,3 +256,8 @@ ORDER BY ?rank ?label ?type"""
 def _search_by_index(hits: list) -> str:
     rows = " ".join(f"({ox.NamedNode(hit.resource)} {rank})" for rank, hit in enumerate(hits))
     return _SEARCH_BY_INDEX.replace("@HITS@", rows)
+
+
+def _quoted(text: str) -> str:
+    """A SPARQL string literal of ``text``."""
+    return str(ox.Literal(text))

@@ -13,6 +13,7 @@ text), so a value cannot change the structure of the query.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -157,6 +158,32 @@ PARAM_TYPES: dict[str, ParamType] = {
         ),
     )
 }
+
+
+#: Parameter types whose value names a resource of the graph (checked to exist before a query runs).
+RESOURCE_TYPES = frozenset({"mission", "norm", "instrument", "actor", "challenge", "concept", "task", "state"})
+
+
+def resource_base(kind: str) -> str:
+    """The IRI namespace of a resource type's values (``.../id/mission/``)."""
+    return f"{ID}{kind}/"
+
+
+def unknown_resource(kind: str, iri: str, known: Iterable[str]) -> str:
+    """Why a parameter naming no resource of the graph is refused, with the
+    nearest names among ``known`` IRIs (as the user writes them: slugs, or
+    upper-case codes for states)."""
+    base = resource_base(kind)
+
+    def shown(value: str) -> str:
+        slug = value.removeprefix(base)
+        return slug.upper() if kind == "state" else slug
+
+    names = sorted({shown(k) for k in known if k.startswith(base)})
+    given = shown(iri)
+    near = difflib.get_close_matches(given, names, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(near)}?" if near else f"; {len(names)} are known (see `peacekg search`)"
+    return f"no {kind} {given!r} in the graph{hint}"
 
 
 @dataclass(frozen=True)

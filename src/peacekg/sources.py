@@ -318,6 +318,8 @@ class _CountingReader(io.RawIOBase):
         self.raw = open(path, "rb")
         self.total = os.fstat(self.raw.fileno()).st_size
         self.stream = gzip.GzipFile(fileobj=self.raw) if path.suffix == ".gz" else self.raw
+        head = self.stream.read(len(BOM))
+        self.pending = b"" if head == BOM else head  # a UTF-8 byte-order mark is not RDF
         self.count_lines = fmt in LINE_FORMATS
         self.lines = 0
         self.started = self.last = time.perf_counter()
@@ -327,7 +329,10 @@ class _CountingReader(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         view = memoryview(buffer).cast("B")
-        data = self.stream.read(len(view))
+        if self.pending:
+            data, self.pending = self.pending[: len(view)], self.pending[len(view):]
+        else:
+            data = self.stream.read(len(view))
         view[: len(data)] = data
         if self.count_lines:
             self.lines += data.count(b"\n")
@@ -372,8 +377,22 @@ def load_file(
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise SourceError(path, message, exc.lineno, exc.offset) from exc
+    except MemoryError as exc:
+        raise SourceError(path, _too_large(exc)) from None
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise SourceError(path, f"cannot read: {exc}") from exc
+
+
+#: The UTF-8 byte-order mark some editors put first in a file; dropped when reading.
+BOM = b"\xef\xbb\xbf"
+
+
+def _too_large(exc: MemoryError) -> str:
+    """pyoxigraph's parser refuses one token (a literal, an IRI) or line over 16 MB."""
+    if limit := re.search(r"maximal size of (\d+)", str(exc)):
+        return (f"a single value (literal or IRI) is longer than {int(limit.group(1)) >> 20} MB, the parser's limit; "
+                "shorten it or keep it outside the graph and link to it")
+    return f"out of memory while parsing ({exc})"
 
 
 def _load_quads_into(store: ox.Store, stream: io.BufferedReader, fmt: ox.RdfFormat, graph, chunk: int = 100_000) -> None:
@@ -402,10 +421,12 @@ def parse_bytes(
 ) -> list[ox.Quad]:
     """Parse RDF bytes; errors name ``path`` and the line."""
     try:
-        quads = list(ox.parse(data, format=fmt))
+        quads = list(ox.parse(data.removeprefix(BOM), format=fmt))
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise SourceError(path, message, exc.lineno, exc.offset) from exc
+    except MemoryError as exc:
+        raise SourceError(path, _too_large(exc)) from None
     if graph is None:
         return quads
     return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
