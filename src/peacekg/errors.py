@@ -15,3 +15,12 @@ class PeacekgError(Exception):
 
 class CacheError(PeacekgError, OSError):
     """The build cache folder cannot be created or written."""
+
+
+class NotAvailable(PeacekgError, RuntimeError):
+    """The operation needs something this graph does not have (an embedded
+    store, a local build, a project on disk)."""
+
+
+class InvalidArgument(PeacekgError, ValueError):
+    """An argument outside the values a function accepts."""
