@@ -21,7 +21,7 @@ runner = CliRunner()
 
 
 def run(*args: str | Path, env: dict | None = None):
-    return runner.invoke(app, [str(a) for a in args], env=env)
+    return runner.invoke(app, [str(a) for a in args], env=env, prog_name="peacekg")
 
 
 def assert_error(result, message: str) -> None:
@@ -225,3 +225,37 @@ def test_version():
     import tomllib
 
     assert "version" in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dynamic"]
+
+
+def test_usage_mistakes_are_error_lines_too():
+    assert_error(run("query"), "Missing argument 'name'. (see `peacekg query --help`)")
+    assert_error(run("nosuch"), "No such command 'nosuch'. (see `peacekg --help`)")
+    assert_error(run("query", "missions", "--bogus"), "No such option: --bogus (see `peacekg query --help`)")
+
+
+# -- command-line comfort ------------------------------------------------------
+
+
+def test_project_option_before_or_after_the_subcommand(small_project):
+    for args in (["--project", small_project, "query", "missions", "-f", "csv"],
+                 [f"--project={small_project}", "query", "missions", "-f", "csv"],
+                 ["query", "missions", "-f", "csv", "--project", small_project]):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["acronym", "UNMIL"]
+
+
+def test_one_format_vocabulary(kg):
+    """``table`` and ``text`` name the human-readable output in every command;
+    an unknown format is an error that lists the choices."""
+    for command in (["validate"], ["queries"], ["query", "missions-in-country"], ["sparql", "ASK { ?s ?p ?o }"]):
+        table, text = run(*command, "-f", "table"), run(*command, "-f", "text")
+        assert table.exit_code == text.exit_code == 0, table.output + text.output
+        assert table.stdout == text.stdout
+    assert_error(run("queries", "-f", "yaml"), "unknown query list format 'yaml'; use table (or text), csv, tsv, json")
+    assert_error(run("validate", "-f", "yaml"), "unknown report format 'yaml'; use text (or table), json, turtle")
+    listed = run("queries", "-f", "csv").stdout.splitlines()
+    assert listed[0] == "name,title,parameters"
+    assert "missions-in-country,Operations in a country,country: state = LBR" in listed
+    tabbed = run("queries", "-f", "tsv").stdout.splitlines()
+    assert "missions-in-country\tOperations in a country\tcountry: state = LBR" in tabbed

@@ -16,12 +16,48 @@ import click
 import typer
 from typer.core import TyperGroup
 
+try:  # typer 0.2x runs on its own copy of click, with its own exception classes
+    from typer._click import exceptions as _typer_click
+except ImportError:  # pragma: no cover - older typer, on click itself
+    from click import exceptions as _typer_click
+
+#: Exceptions that carry click's own handling (exit codes, usage messages): never caught as bugs.
+_CLICK_SIGNALS = (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort, _typer_click.ClickException)
+_USAGE_ERRORS = (click.ClickException, _typer_click.ClickException)
+
 from . import __version__
-from .commands.options import EndpointOption, FormatOption, ProjectOption, echo_verdict, fail, open_graph as _graph
+from .commands.options import EndpointOption, FormatOption, ProjectOption, choose_format, echo_verdict, fail, open_graph as _graph
 from .errors import PeacekgError
 
 #: Options of the ``peacekg`` command itself, accepted before or after the subcommand.
 GLOBAL_FLAGS = ("--debug",)
+#: Options of every subcommand that may also come before it (``peacekg --project X query ...``).
+LEADING_OPTIONS = ("--project",)
+
+
+def _reorder(args: list[str], commands: set[str]) -> list[str]:
+    """Arguments with the global flags first and any subcommand option given
+    before the subcommand moved after its name (up to a ``--``)."""
+    end = args.index("--") if "--" in args else len(args)
+    head, tail = args[:end], args[end:]
+    flags = list(dict.fromkeys(a for a in head if a in GLOBAL_FLAGS))
+    head = [a for a in head if a not in GLOBAL_FLAGS]
+    moved: list[str] = []
+    index = 0
+    while index < len(head) and head[index] not in commands:
+        token = head[index]
+        if token in LEADING_OPTIONS and index + 1 < len(head):
+            moved += head[index:index + 2]
+            del head[index:index + 2]
+        elif token.split("=", 1)[0] in LEADING_OPTIONS and "=" in token:
+            moved.append(head.pop(index))
+        else:
+            index += 1
+    if moved and index < len(head):
+        head[index + 1:index + 1] = moved
+    elif moved:
+        head += moved
+    return [*flags, *head, *tail]
 
 
 class ErrorContract(TyperGroup):
@@ -29,18 +65,36 @@ class ErrorContract(TyperGroup):
     becomes ``error: <message>`` and exit 2; any other exception (a bug) a
     one-line ``error:`` with exit 1. With ``--debug`` (or ``PEACEKG_DEBUG=1``)
     the exception propagates with its traceback. Global flags may also follow
-    the subcommand."""
+    the subcommand, and ``--project`` may also come before it."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        end = args.index("--") if "--" in args else len(args)
-        flags = [a for a in args[:end] if a in GLOBAL_FLAGS]
-        rest = [a for a in args[:end] if a not in GLOBAL_FLAGS]
-        return super().parse_args(ctx, [*dict.fromkeys(flags), *rest, *args[end:]])
+        return super().parse_args(ctx, _reorder(args, set(self.commands)))
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        """Usage mistakes (an unknown option, a missing argument) as one
+        ``error:`` line too, with the help command to run, and exit 2."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except _typer_click.NoArgsIsHelpError as exc:
+            exc.show()  # `peacekg` alone: the help
+            sys.exit(exc.exit_code)
+        except _USAGE_ERRORS as exc:
+            context = getattr(exc, "ctx", None)
+            hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+            click.echo(f"error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.Abort, typer.Abort):
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
+        except _CLICK_SIGNALS:
             raise
         except PeacekgError as exc:
             if ctx.meta.get("peacekg.debug"):
@@ -108,14 +162,13 @@ def build(
 @app.command()
 def validate(
     project: ProjectOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or turtle.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (or table), json or turtle.")] = "text",
     engine: Annotated[
         str, typer.Option("--engine", help="build: the build's report (SHACL as SPARQL on the store); pyshacl: re-check with pySHACL.")
     ] = "build",
 ) -> None:
     """Validate the data against the SHACL shapes (exit 0 conforms, 1 not, 2 error)."""
-    if fmt not in ("text", "json", "turtle"):
-        raise fail(f"unknown report format {fmt!r}; use text, json or turtle")
+    fmt = choose_format(fmt, ("text", "json", "turtle"), "report")
     if engine not in ("build", "pyshacl"):
         raise fail(f"unknown validation engine {engine!r}; use build or pyshacl")
     report = _graph(project).validate(engine)
@@ -131,20 +184,26 @@ def validate(
 @app.command()
 def queries(
     project: ProjectOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table (or text), csv, tsv or json.")] = "table",
 ) -> None:
     """List the stored queries with their parameters."""
     from .catalog import Catalog
     from .commands.options import project_from
 
+    fmt = choose_format(fmt, ("table", "csv", "tsv", "json"), "query list")
     catalog = Catalog.from_folder(project_from(project).queries_dir)
+    rows = [
+        [q.name, q.title, ", ".join(f"{p.name}: {p.type.name}" + (f" = {p.default}" if p.default else "") for p in q.params)]
+        for q in catalog.values()
+    ]
     if fmt == "json":
         typer.echo(json.dumps([_describe(q) for q in catalog.values()], indent=2))
+    elif fmt in ("csv", "tsv"):
+        import csv
+
+        writer = csv.writer(sys.stdout, dialect="excel" if fmt == "csv" else "excel-tab", lineterminator="\n")
+        writer.writerows([["name", "title", "parameters"], *rows])
     else:
-        rows = [
-            [q.name, q.title, ", ".join(f"{p.name}: {p.type.name}" + (f" = {p.default}" if p.default else "") for p in q.params)]
-            for q in catalog.values()
-        ]
         typer.echo(render_table(["name", "title", "parameters"], rows))
     for broken in catalog.errors.values():
         typer.echo(f"error: {broken}", err=True)
@@ -261,7 +320,8 @@ def _print_result(raw, fmt: str) -> None:
     from .formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_results
 
     is_graph = not isinstance(raw, (ox.QuerySolutions, ox.QueryBoolean))
-    if fmt == "table":
+    fmt = fmt.lower()
+    if fmt in ("table", "text"):
         if is_graph:
             fmt = "turtle"
         else:
@@ -271,7 +331,7 @@ def _print_result(raw, fmt: str) -> None:
     known = GRAPH_FORMATS if is_graph else RESULT_FORMATS
     if fmt not in known:
         kind = "graph (CONSTRUCT/DESCRIBE)" if is_graph else "SELECT/ASK"
-        raise fail(f"format {fmt!r} does not fit a {kind} result; use one of: {', '.join(known)}" + ("" if is_graph else ", table"))
+        raise fail(f"format {fmt!r} does not fit a {kind} result; use one of: {', '.join(known)}" + ("" if is_graph else ", table (or text)"))
     with _evaluation_errors():
         data = serialize_graph(raw, fmt) if is_graph else serialize_results(raw, fmt)
     sys.stdout.buffer.write(data)

@@ -13,8 +13,24 @@ EndpointOption = Annotated[
     Optional[str], typer.Option("--endpoint", help="Run on a remote SPARQL endpoint instead of the embedded store.")
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; for graphs turtle, ntriples, jsonld, rdfxml.")
+    str, typer.Option("--format", "-f", help="table (or text), csv, tsv, json, xml; for graphs turtle, ntriples, jsonld, rdfxml.")
 ]
+
+#: The human-readable output is called ``table`` or ``text``; every command takes both names.
+HUMAN_FORMATS = ("table", "text")
+
+
+def choose_format(fmt: str, allowed: tuple[str, ...], what: str = "output") -> str:
+    """``fmt`` as one of ``allowed`` (the first of which is the human-readable
+    one), with ``table`` and ``text`` as names of the same thing everywhere;
+    an ``error:`` listing the choices otherwise."""
+    fmt = fmt.lower()
+    if fmt in HUMAN_FORMATS and allowed[0] in HUMAN_FORMATS:
+        return allowed[0]
+    if fmt not in allowed:
+        shown = [f"{a} (or {'text' if a == 'table' else 'table'})" if a in HUMAN_FORMATS else a for a in allowed]
+        raise fail(f"unknown {what} format {fmt!r}; use {', '.join(shown)}")
+    return fmt
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
