@@ -259,3 +259,18 @@ def test_one_format_vocabulary(kg):
     assert "missions-in-country,Operations in a country,country: state = LBR" in listed
     tabbed = run("queries", "-f", "tsv").stdout.splitlines()
     assert "missions-in-country\tOperations in a country\tcountry: state = LBR" in tabbed
+
+
+def test_help_shows_no_python_type_placeholders():
+    import re
+
+    from peacekg.cli import app as application
+    from typer.main import get_command
+
+    commands = sorted(get_command(application).commands)
+    assert {"build", "query", "sparql", "serve", "push", "load"} <= set(commands)
+    for args in ([], *([name] for name in commands)):
+        shown = run(*args, "--help", env={"COLUMNS": "200", "TERMINAL_WIDTH": "200"})
+        assert shown.exit_code == 0, shown.output
+        assert not re.search(r"<(bool|str|int|float|path|list\[[a-z]+\])>", shown.stdout), (args, shown.stdout)
+    assert "--param     -p      NAME=VALUE" in run("query", "--help", env={"COLUMNS": "200"}).stdout

@@ -60,6 +60,19 @@ def _reorder(args: list[str], commands: set[str]) -> list[str]:
     return [*flags, *head, *tail]
 
 
+def _name_placeholders(params: list[Any]) -> None:
+    """Help shows an option's value by its name (``--format FORMAT``) and a flag
+    with no placeholder, instead of Python types (``<str>``, ``<bool>``, ``<list[str]>``)."""
+    for param in params:
+        if isinstance(param, click.Argument) or getattr(param, "param_type_name", "") == "argument":
+            param.display_type_rich = lambda ctx: None  # the argument's name says it all
+        elif param.metavar is None:
+            flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
+            long_names = [o for o in param.opts if o.startswith("--")]
+            name = long_names[0].lstrip("-") if long_names else (param.name or "value")
+            param.metavar = "" if flag else name.upper().replace("-", "_")
+
+
 class ErrorContract(TyperGroup):
     """The command group under peacekg's error contract: a :class:`PeacekgError`
     becomes ``error: <message>`` and exit 2; any other exception (a bug) a
@@ -69,6 +82,16 @@ class ErrorContract(TyperGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _reorder(args, set(self.commands)))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _name_placeholders(command.get_params(ctx))
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _name_placeholders(self.get_params(ctx))
+        super().format_help(ctx, formatter)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -254,7 +277,7 @@ def _note_defaults(kg: Any, name: str, given: dict[str, str]) -> None:
 @app.command()
 def query(
     name: Annotated[str, typer.Argument(help="Name of a stored query (see `peacekg queries`).")],
-    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as name=value; repeatable.")] = [],
+    param: Annotated[list[str], typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter as name=value; repeatable.")] = [],
     fmt: FormatOption = "table",
     endpoint: EndpointOption = None,
     project: ProjectOption = None,
