@@ -274,3 +274,16 @@ def test_help_shows_no_python_type_placeholders():
         assert shown.exit_code == 0, shown.output
         assert not re.search(r"<(bool|str|int|float|path|list\[[a-z]+\])>", shown.stdout), (args, shown.stdout)
     assert "--param     -p      NAME=VALUE" in run("query", "--help", env={"COLUMNS": "200"}).stdout
+
+
+def test_tables_fit_the_terminal_width():
+    from peacekg.cli import fit_widths, render_table
+
+    header = ["acronym", "name", "start"]
+    rows = [["UNMIL", "United Nations Mission in Liberia", "2003-10-01"], ["UNOMIL", "United Nations Observer Mission in Liberia", "1993-09-22"]]
+    assert render_table(header, rows).splitlines()[2] == "UNMIL    United Nations Mission in Liberia           2003-10-01"
+    narrow = render_table(header, rows, width=40).splitlines()
+    assert max(len(line) for line in narrow) <= 40
+    assert narrow[2] == "UNMIL    United Nations Mis…  2003-10-01"
+    assert narrow[3] == "UNOMIL   United Nations Obs…  1993-09-22"
+    assert fit_widths([30, 30, 30], 20) == [8, 8, 8]  # never narrower than 8: the table overflows instead

@@ -227,7 +227,7 @@ def queries(
         writer = csv.writer(sys.stdout, dialect="excel" if fmt == "csv" else "excel-tab", lineterminator="\n")
         writer.writerows([["name", "title", "parameters"], *rows])
     else:
-        typer.echo(render_table(["name", "title", "parameters"], rows))
+        typer.echo(render_table(["name", "title", "parameters"], rows, terminal_width()))
     for broken in catalog.errors.values():
         typer.echo(f"error: {broken}", err=True)
     if catalog.errors:
@@ -384,18 +384,45 @@ def _print_table(raw) -> None:
         return
     variables = [v.value for v in raw.variables]
     rows = [[_cell(solution[v], compact) for v in variables] for solution in raw]
-    typer.echo(render_table(variables, rows))
+    typer.echo(render_table(variables, rows, terminal_width()))
     typer.echo(f"{len(rows)} row(s)")
 
 
-def render_table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table: columns padded to their widest cell."""
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+def render_table(header: list[str], rows: list[list[str]], width: int | None = None) -> str:
+    """A plain-text table: columns padded to their widest cell. Given a
+    ``width`` (the terminal's), the widest columns are narrowed until the table
+    fits, down to 8 characters each, and cut cells end with "…"."""
+    widths = fit_widths([max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)], width)
+
+    def cut(cell: str, room: int) -> str:
+        return cell if len(cell) <= room else cell[: max(room - 1, 0)] + "…"
 
     def line(cells):
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(cut(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def fit_widths(widths: list[int], total: int | None, floor: int = 8) -> list[int]:
+    """Column widths narrowed, widest first, until they and the two-space gaps
+    between them fit in ``total`` characters (or every column is at ``floor``)."""
+    widths = list(widths)
+    if total is None:
+        return widths
+    while sum(widths) + 2 * (len(widths) - 1) > total:
+        widest = max(range(len(widths)), key=lambda i: (widths[i], i))
+        if widths[widest] <= floor:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one (tables are cut to fit);
+    None when it is piped or redirected (tables stay whole)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _cell(term, compact) -> str:
