@@ -287,3 +287,16 @@ def test_tables_fit_the_terminal_width():
     assert narrow[2] == "UNMIL    United Nations Mis…  2003-10-01"
     assert narrow[3] == "UNOMIL   United Nations Obs…  1993-09-22"
     assert fit_widths([30, 30, 30], 20) == [8, 8, 8]  # never narrower than 8: the table overflows instead
+
+
+def test_shell_completion_names_subcommands_and_options(tmp_path):
+    import os
+    import subprocess
+
+    env = {**os.environ, "_PEACEKG_COMPLETE": "complete_bash", "COMP_WORDS": "peacekg que", "COMP_CWORD": "1"}
+    script = Path(sys.executable).parent / "peacekg"  # the installed command: completion is keyed to its name
+    words = subprocess.run([script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert words.stdout.split() == ["queries", "query"]
+    env.update(COMP_WORDS="peacekg query --form", COMP_CWORD="2")
+    options = subprocess.run([script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert options.stdout.split() == ["--format"]

@@ -135,8 +135,9 @@ app = typer.Typer(
     cls=ErrorContract,
     help=f"peacekg {__version__}: the open knowledge graph of international norms in peacekeeping.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # docstrings' line breaks are not kept in help
 )
 
 
