@@ -300,3 +300,11 @@ def test_shell_completion_names_subcommands_and_options(tmp_path):
     env.update(COMP_WORDS="peacekg query --form", COMP_CWORD="2")
     options = subprocess.run([script], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert options.stdout.split() == ["--format"]
+
+
+def test_paths_inside_the_working_directory_are_shown_relative(small_project, monkeypatch):
+    broken = small_project / "data" / "broken.ttl"
+    broken.write_text("<https://w3id.org/peacekg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> .\n")
+    monkeypatch.chdir(small_project)
+    assert_error(run("build"), "data/broken.ttl:1:")
+    assert str(small_project) not in run("build").stderr

@@ -45,8 +45,18 @@ class SourceError(PeacekgError):
 
     def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
         self.path, self.line, self.column, self.message = path, line, column, message
-        where = f"{path}:{line}:{column}" if line is not None else str(path)
+        shown = _shown_path(path)
+        where = f"{shown}:{line}:{column}" if line is not None else shown
         super().__init__(f"{where}: {message}")
+
+
+def _shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when
+    inside it (``data/norms.ttl``), else as given."""
+    try:
+        return str(Path(path).relative_to(Path.cwd())) if Path(path).is_absolute() else str(path)
+    except (ValueError, OSError):
+        return str(path)
 
 
 #: Named graphs of files added with ``peacekg load`` live under this IRI.
