@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m bench --quick
+	$(BIN)/python -m bench --quick --no-write  # prints only: docs/benchmarks.md keeps the full run
 
 build: $(STAMP)
 	$(BIN)/peacekg build
