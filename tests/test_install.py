@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -33,8 +34,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     major = int(version("setuptools").split(".")[0])
     assert major >= 77, "the wheel build needs setuptools>=77 in the test environment (pip install -e '.[test]')"
     tmp = tmp_path_factory.mktemp("install")
+    # Built from a copy of what an sdist holds (MANIFEST.in), so that neither the
+    # checkout's build/ folder nor anything else untracked can leak into the wheel.
+    source = tmp / "source"
+    for folder in ("src", "ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "_bundled"))
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, source / name)
     wheels = tmp / "wheels"
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", wheels, ROOT], cwd=tmp)
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", wheels, source], cwd=tmp)
     assert built.returncode == 0, built.stderr
     (wheel,) = wheels.glob("peacekg-*.whl")
     venv = tmp / "venv"
@@ -102,8 +110,6 @@ def test_installed_python_api_uses_the_bundled_graph(installed):
 
 
 def test_a_checkout_in_the_working_directory_takes_precedence(installed, tmp_path):
-    import shutil
-
     for folder in ("ontology", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "data").mkdir()
