@@ -308,3 +308,20 @@ def test_paths_inside_the_working_directory_are_shown_relative(small_project, mo
     monkeypatch.chdir(small_project)
     assert_error(run("build"), "data/broken.ttl:1:")
     assert str(small_project) not in run("build").stderr
+
+
+def test_remote_commands_need_no_project(monkeypatch, tmp_path):
+    import peacekg.api
+    from peacekg.api import KnowledgeGraph
+
+    def nowhere(start=None):
+        raise SourceError(tmp_path, "no peacekg project found")
+
+    monkeypatch.setattr(peacekg.api, "find_project", nowhere)
+    monkeypatch.setattr("peacekg.sources.find_project", nowhere)
+    remote = KnowledgeGraph.remote(f"http://127.0.0.1:{closed_port()}/sparql")
+    assert remote.project is None and len(remote.catalog) == 0
+    endpoint = f"http://127.0.0.1:{closed_port()}/sparql"
+    result = run("sparql", "ASK { ?s ?p ?o }", "--endpoint", endpoint)
+    assert_error(result, f"cannot query {endpoint}: ")
+    assert "no peacekg project" not in result.stderr
