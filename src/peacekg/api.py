@@ -213,15 +213,17 @@ class KnowledgeGraph:
         the stored text's CONTAINS scan is the fallback for remote stores)."""
         query = self.catalog[name]
         bindings = query.bind(params or {})
-        self._check_resources(query, bindings)
+        self._check_resources(query, {name: term for name, term in bindings.items() if name in (params or {})})
         if name == "search" and self._index is not None:
             return self.search_raw(bindings["text"].value)
         return self.backend.run(query.text, bindings)
 
     def _check_resources(self, query: StoredQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> None:
-        """A parameter naming a mission, norm, state, ... that the graph does not
-        hold raises :class:`ParameterError` with the nearest names (instead of an
-        empty answer that looks like a real one)."""
+        """A parameter the caller gave that names a mission, norm, state, ...
+        the graph does not hold raises :class:`ParameterError` with the nearest
+        names (instead of an empty answer that looks like a real one). Defaults
+        are the query author's choice and are not checked (a partial or
+        synthetic graph may lack them)."""
         for param in query.params:
             term = bindings.get(param.name)
             if param.type.name not in RESOURCE_TYPES or not isinstance(term, ox.NamedNode):
