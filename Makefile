@@ -53,7 +53,7 @@ bench-deps:
 	  echo "note: wrk could not be installed; the server section will say so"; }
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m bench --quick
+	$(BIN)/python -m bench --quick --no-write  # prints only: docs/benchmarks.md keeps the full run
 
 build: $(STAMP)
 	$(BIN)/peacekg build

@@ -1,19 +1,22 @@
 """The Python API: :class:`KnowledgeGraph`, which the command line mirrors."""
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .build import BuildInfo, CachedBuild, Progress, build_in_memory, cached_build
-from .fulltext import FullTextIndex
-from .catalog import Catalog, StoredQuery
+from .errors import InvalidArgument, NotAvailable
+from .fulltext import FullTextIndex, Hit
+from .catalog import RESOURCE_TYPES, Catalog, ParameterError, StoredQuery, resource_base, unknown_resource
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from .sources import LOADED_GRAPH_BASE, LoadedSource, Project, as_project
-from .store import Backend, OxigraphBackend, RawResult, RemoteBackend
+from .sources import LOADED_GRAPH_BASE, LoadedSource, Project, SourceError, as_project, find_project
+from .store import Backend, OxigraphBackend, QueryError, RawResult, RemoteBackend
 from .validate import ValidationReport
 
 if TYPE_CHECKING:
@@ -41,8 +44,72 @@ class SelectResult:
         return [_value(row[index]) for row in self.rows]
 
     def to_dicts(self) -> list[dict[str, str | None]]:
-        """Rows as dicts of plain strings (IRIs and literal values)."""
+        """Rows as dicts of plain strings (IRIs and literal values): the string view."""
         return [{v: _value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def to_records(self) -> list[dict[str, Value]]:
+        """Rows as dicts of typed Python values (see :func:`python_value`):
+        dates as :class:`datetime.date`, numbers as int/Decimal/float, booleans
+        as bool, IRIs and other literals as str, unbound as None."""
+        return [{v: python_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def to_pandas(self) -> Any:
+        """The typed rows as a pandas DataFrame (needs pandas)."""
+        return _optional("pandas").DataFrame(self.to_records(), columns=self.variables)
+
+    def to_polars(self) -> Any:
+        """The typed rows as a polars DataFrame (needs polars)."""
+        rows = [tuple(record.values()) for record in self.to_records()]
+        return _optional("polars").DataFrame(rows, schema=self.variables, orient="row")
+
+
+def _optional(module: str) -> Any:
+    """An optional library, or :class:`NotAvailable` saying how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise NotAvailable(f"this needs {module}, which is not installed: pip install {module}") from None
+
+
+#: A typed value of a result cell.
+Value = str | int | float | bool | Decimal | datetime.date | datetime.datetime | None
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {f"{_XSD}{t}" for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                                     "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+                                     "unsignedShort", "unsignedByte")}
+
+
+def python_value(term: Term | None) -> Value:
+    """A result cell as a Python value: an ``xsd:dateTime`` at midnight (how
+    peacekg writes days) or an ``xsd:date`` as :class:`datetime.date`, other
+    date-times as :class:`datetime.datetime`, integers as int, ``xsd:decimal``
+    as Decimal, float/double as float, booleans as bool; a literal whose text
+    does not fit its datatype, IRIs and other literals as their string."""
+    if term is None:
+        return None
+    if not isinstance(term, ox.Literal):
+        return _value(term)
+    text, datatype = term.value, term.datatype.value
+    try:
+        if datatype == f"{_XSD}dateTime":
+            moment = datetime.datetime.fromisoformat(text)
+            return moment.date() if text.endswith("T00:00:00") else moment
+        if datatype == f"{_XSD}date":
+            return datetime.date.fromisoformat(text)
+        if datatype in _INTEGERS:
+            return int(text)
+        if datatype == f"{_XSD}decimal":
+            return Decimal(text)
+        if datatype in (f"{_XSD}double", f"{_XSD}float"):
+            return float(text)
+        if datatype == f"{_XSD}boolean":
+            return text in ("true", "1")
+    except ValueError:
+        return text
+    return text
 
 
 def _value(term: Term | None) -> str | None:
@@ -55,10 +122,13 @@ def materialise(raw: RawResult | list[ox.Triple]) -> SelectResult | bool | list[
     """Turn a raw pyoxigraph result into a SelectResult, a bool or a triple list."""
     if isinstance(raw, ox.QueryBoolean):
         return bool(raw)
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        return SelectResult(variables, [tuple(solution) for solution in raw])
-    return list(raw)
+    try:
+        if isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            return SelectResult(variables, [tuple(solution) for solution in raw])
+        return list(raw)
+    except OSError as exc:  # raised while the lazy result is read, e.g. by a SERVICE call
+        raise QueryError(f"the query failed while it ran: {exc}") from None
 
 
 class KnowledgeGraph:
@@ -99,7 +169,7 @@ class KnowledgeGraph:
         project = as_project(project)
         if files:
             extra = tuple(LoadedSource(Path(f).resolve(), LOADED_GRAPH_BASE + Path(f).name) for f in files)
-            project = Project(project.root, (*project.loaded_sources, *extra))
+            project = project.with_loaded((*project.loaded_sources, *extra))
         catalog = Catalog.from_folder(project.queries_dir)
         if not cache:
             store, info, report, index = build_in_memory(project, progress)
@@ -109,10 +179,21 @@ class KnowledgeGraph:
                    index=build.open_index())
 
     @classmethod
-    def remote(cls, endpoint: str, project: Project | Path | str | None = None, **options) -> KnowledgeGraph:
-        """Query a remote SPARQL endpoint that holds peacekg (see ``peacekg push``)."""
-        project = as_project(project)
-        return cls(RemoteBackend(endpoint, **options), Catalog.from_folder(project.queries_dir), project=project)
+    def remote(cls, endpoint: str, project: Project | Path | str | None = None, **options: Any) -> KnowledgeGraph:
+        """Query a remote SPARQL endpoint that holds peacekg (see ``peacekg push``).
+        Needs no local project: the stored queries come from ``project`` when
+        given, else from the one found (a checkout or the bundled graph), else
+        there are none and only :meth:`sparql` runs."""
+        found: Project | None
+        if project is None:
+            try:
+                found = find_project()
+            except SourceError:
+                found = None
+        else:
+            found = as_project(project)
+        catalog = Catalog.from_folder(found.queries_dir) if found is not None else Catalog([])
+        return cls(RemoteBackend(endpoint, **options), catalog, project=found)
 
     @property
     def store_path(self) -> Path | None:
@@ -132,9 +213,29 @@ class KnowledgeGraph:
         the stored text's CONTAINS scan is the fallback for remote stores)."""
         query = self.catalog[name]
         bindings = query.bind(params or {})
+        self._check_resources(query, {name: term for name, term in bindings.items() if name in (params or {})})
         if name == "search" and self._index is not None:
             return self.search_raw(bindings["text"].value)
         return self.backend.run(query.text, bindings)
+
+    def _check_resources(self, query: StoredQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> None:
+        """A parameter the caller gave that names a mission, norm, state, ...
+        the graph does not hold raises :class:`ParameterError` with the nearest
+        names (instead of an empty answer that looks like a real one). Defaults
+        are the query author's choice and are not checked (a partial or
+        synthetic graph may lack them)."""
+        for param in query.params:
+            term = bindings.get(param.name)
+            if param.type.name not in RESOURCE_TYPES or not isinstance(term, ox.NamedNode):
+                continue
+            if self.backend.run("ASK WHERE { { ?resource ?p ?o } UNION { ?s ?p ?resource } }", {"resource": term}):
+                continue
+            base = resource_base(param.type.name)
+            known = self.select(
+                f"SELECT DISTINCT ?r WHERE {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }} FILTER (isIRI(?r) && STRSTARTS(STR(?r), {_quoted(base)})) }}"
+            )
+            names = [iri for iri in known.column("r") if iri is not None]
+            raise ParameterError(query.name, param.name, unknown_resource(param.type.name, term.value, names))
 
     def search_raw(self, text: str, limit: int = 50) -> RawResult | list[ox.Triple]:
         """Resources whose names match ``text``, best first (resource, label,
@@ -147,17 +248,42 @@ class KnowledgeGraph:
 
     def search(self, text: str, limit: int = 50) -> SelectResult:
         """Resources whose names match ``text``, best first (see :meth:`search_raw`)."""
-        return materialise(self.search_raw(text, limit))
+        return _expect_select(materialise(self.search_raw(text, limit)), "search")
 
     def query(self, name: str, **params: str) -> SelectResult | bool | list[ox.Triple]:
-        """Run a stored query with typed parameters given as strings."""
+        """Run a stored query with typed parameters given as strings; the
+        result's type follows the query's form (see :meth:`select`)."""
         return materialise(self.run(name, params))
 
+    def query_rows(self, name: str, **params: str) -> SelectResult:
+        """Run a stored SELECT query (:class:`QueryError` if it is not one)."""
+        return _expect_select(materialise(self.run(name, params)), name)
+
     def sparql(self, text: str) -> SelectResult | bool | list[ox.Triple]:
-        """Run any read-only SPARQL query."""
+        """Run any read-only SPARQL query; prefer :meth:`select`, :meth:`ask`
+        or :meth:`construct`, whose results need no checking of their type."""
         return materialise(self.backend.run(text))
 
+    def select(self, text: str) -> SelectResult:
+        """Run a SELECT query: its rows (:class:`QueryError` for another form)."""
+        return _expect_select(materialise(self.backend.run(text)), "select()")
+
+    def ask(self, text: str) -> bool:
+        """Run an ASK query: its answer (:class:`QueryError` for another form)."""
+        result = materialise(self.backend.run(text))
+        if not isinstance(result, bool):
+            raise QueryError(f"ask() takes an ASK query; this one returns {_form(result)}")
+        return result
+
+    def construct(self, text: str) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query: its triples (:class:`QueryError` for another form)."""
+        result = materialise(self.backend.run(text))
+        if not isinstance(result, list):
+            raise QueryError(f"construct() takes a CONSTRUCT or DESCRIBE query; this one returns {_form(result)}")
+        return result
+
     def sparql_raw(self, text: str) -> RawResult | list[ox.Triple]:
+        """Run a read-only query and return pyoxigraph's own (lazy) result."""
         return self.backend.run(text)
 
     # -- checking -------------------------------------------------------
@@ -171,16 +297,18 @@ class KnowledgeGraph:
             from .validate import validate
 
             store = self._local_store()
+            if self.project is None:
+                raise NotAvailable("validation with pySHACL needs the project's shapes (KnowledgeGraph.load)")
             return validate(
                 store.quads_for_pattern(None, None, None, ox.NamedNode(DATA_GRAPH)),
                 store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)),
                 parse_file(self.project.shapes_file),
             )
         if engine != "build":
-            raise ValueError(f"unknown validation engine {engine!r}; use 'build' or 'pyshacl'")
+            raise InvalidArgument(f"unknown validation engine {engine!r}; use 'build' or 'pyshacl'")
         if self._report is None:
             if self._cached is None:
-                raise RuntimeError("validation needs a local build (KnowledgeGraph.load)")
+                raise NotAvailable("validation needs a local build (KnowledgeGraph.load)")
             self._report = self._cached.report()
         return self._report
 
@@ -197,11 +325,11 @@ class KnowledgeGraph:
 
     def stats(self) -> SelectResult:
         """Instances per main class, from the stored query ``stats``."""
-        return self.query("stats")
+        return self.query_rows("stats")
 
     def _local_store(self) -> ox.Store:
         if not isinstance(self.backend, OxigraphBackend):
-            raise RuntimeError("this needs the embedded store, not a remote endpoint")
+            raise NotAvailable("this needs the embedded store, not a remote endpoint")
         return self.backend.store
 
 
@@ -222,6 +350,26 @@ SELECT ?resource ?label ?type WHERE {
 ORDER BY ?rank ?label ?type"""
 
 
-def _search_by_index(hits: list) -> str:
+def _expect_select(result: SelectResult | bool | list[ox.Triple], what: str) -> SelectResult:
+    if not isinstance(result, SelectResult):
+        raise QueryError(f"{what} expects a SELECT query; this one returns {_form(result)} (use ask() or construct())")
+    return result
+
+
+def _form(result: SelectResult | bool | list[ox.Triple]) -> str:
+    """What kind of answer a result is, for error messages."""
+    if isinstance(result, bool):
+        return "a boolean (ASK)"
+    if isinstance(result, list):
+        return "triples (CONSTRUCT/DESCRIBE)"
+    return "rows (SELECT)"
+
+
+def _search_by_index(hits: list[Hit]) -> str:
     rows = " ".join(f"({ox.NamedNode(hit.resource)} {rank})" for rank, hit in enumerate(hits))
     return _SEARCH_BY_INDEX.replace("@HITS@", rows)
+
+
+def _quoted(text: str) -> str:
+    """A SPARQL string literal of ``text``."""
+    return str(ox.Literal(text))

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from .closure import sparql_closure
 from .derive import derive_mandate_facts
+from .errors import CacheError
 from .fulltext import FullTextIndex
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .reason import clashes_in
@@ -254,7 +255,14 @@ def cached_build(
     target = CachedBuild(root / key)
     if target.folder.is_dir() and not rebuild:
         return target
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / ".lock").touch()
+    except OSError as exc:
+        raise CacheError(
+            f"cannot write the build cache in {root} ({exc.strerror or exc}); "
+            "make that folder writable or set PEACEKG_CACHE to a writable folder"
+        ) from None
     with _build_lock(root, progress):
         # Another process may have built it while this one waited for the lock.
         if target.folder.is_dir() and not rebuild:

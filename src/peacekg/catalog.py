@@ -20,6 +20,7 @@ text), so a value cannot change the structure of the query.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import PeacekgError
 from .namespaces import ID, PKO, XSD
 from .sparql_lexer import tokens
 
@@ -41,11 +43,11 @@ _PARAM = re.compile(r"^(\w+)\s*:\s*([\w-]+)\s*(?:=\s*(\S+))?\s*(?:\|\s*(.*))?$")
 GRAPH_NAMES = ("ontology", "data", "inferred")
 
 
-class CatalogError(ValueError):
+class CatalogError(PeacekgError, ValueError):
     """A stored query file is malformed."""
 
 
-class UnknownQuery(KeyError):
+class UnknownQuery(PeacekgError, KeyError):
     """No stored query has this name."""
 
     def __init__(self, name: str, known: Iterable[str]):
@@ -56,7 +58,7 @@ class UnknownQuery(KeyError):
         return f"unknown query {self.name!r}; known queries: {', '.join(self.known)}"
 
 
-class ParameterError(ValueError):
+class ParameterError(PeacekgError, ValueError):
     """A parameter value is missing, unknown or ill-typed."""
 
     def __init__(self, query: str, param: str, reason: str):
@@ -169,6 +171,32 @@ PARAM_TYPES: dict[str, ParamType] = {
 }
 
 
+#: Parameter types whose value names a resource of the graph (checked to exist before a query runs).
+RESOURCE_TYPES = frozenset({"mission", "norm", "instrument", "actor", "challenge", "concept", "task", "state"})
+
+
+def resource_base(kind: str) -> str:
+    """The IRI namespace of a resource type's values (``.../id/mission/``)."""
+    return f"{ID}{kind}/"
+
+
+def unknown_resource(kind: str, iri: str, known: Iterable[str]) -> str:
+    """Why a parameter naming no resource of the graph is refused, with the
+    nearest names among ``known`` IRIs (as the user writes them: slugs, or
+    upper-case codes for states)."""
+    base = resource_base(kind)
+
+    def shown(value: str) -> str:
+        slug = value.removeprefix(base)
+        return slug.upper() if kind == "state" else slug
+
+    names = sorted({shown(k) for k in known if k.startswith(base)})
+    given = shown(iri)
+    near = difflib.get_close_matches(given, names, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(near)}?" if near else f"; {len(names)} are known (see `peacekg search`)"
+    return f"no {kind} {given!r} in the graph{hint}"
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One typed parameter of a stored query."""
@@ -231,8 +259,14 @@ class StoredQuery:
 
 
 def parse_query_file(path: Path) -> StoredQuery:
-    """Read one ``.rq`` file with its header; raise :class:`CatalogError` if malformed."""
-    text = path.read_text(encoding="utf-8")
+    """Read one ``.rq`` file with its header; raise :class:`CatalogError` if malformed.
+    A UTF-8 byte-order mark at the start is dropped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from None
     meta: dict[str, str] = {}
     params: list[Parameter] = []
     tags: tuple[str, ...] = ()
@@ -291,19 +325,32 @@ def _parse_param(path: Path, spec: str) -> Parameter:
 
 
 class Catalog(Mapping[str, StoredQuery]):
-    """All stored queries of a project, by name."""
+    """All stored queries of a project, by name. A malformed file blocks only
+    itself: it is left out, its error is kept in :attr:`errors` (by query
+    name), and asking for it raises that error."""
 
-    def __init__(self, queries: Iterable[StoredQuery]):
+    def __init__(self, queries: Iterable[StoredQuery], errors: Mapping[str, CatalogError] | None = None):
         self._queries = {q.name: q for q in sorted(queries, key=lambda q: q.name)}
+        self.errors: dict[str, CatalogError] = dict(sorted((errors or {}).items()))
 
     @classmethod
     def from_folder(cls, folder: Path) -> Catalog:
-        return cls(parse_query_file(p) for p in sorted(folder.glob("*.rq")))
+        queries, errors = [], {}
+        for path in sorted(folder.glob("*.rq")):
+            try:
+                queries.append(parse_query_file(path))
+            except CatalogError as exc:
+                errors[path.stem] = exc
+            except ParameterError as exc:  # a default that its own type rejects
+                errors[path.stem] = CatalogError(f"{path}: the default of {exc}")
+        return cls(queries, errors)
 
     def __getitem__(self, name: str) -> StoredQuery:
         try:
             return self._queries[name]
         except KeyError:
+            if name in self.errors:
+                raise self.errors[name] from None
             raise UnknownQuery(name, self._queries) from None
 
     def __iter__(self):

@@ -1,25 +1,52 @@
 """The ``peacekg`` command: thin wiring from options to the library.
 
 Exit codes: 0 success (or conforms), 1 the graph does not conform / is
-inconsistent, 2 an error in the input or the environment.
+inconsistent, 2 an error in the input or the environment. Every error a user
+can cause is printed as ``error: <what to fix>`` with no traceback (see
+:class:`peacekg.commands.contract.ErrorContract`; ``--debug`` shows the traceback).
 """
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from .commands.options import EndpointOption, FormatOption, ProjectOption, echo_verdict, fail, open_graph as _graph
+from . import __version__
+from .commands.contract import ErrorContract
+from .commands.options import EndpointOption, FormatOption, ProjectOption, choose_format, echo_verdict, fail, open_graph as _graph
+
 
 app = typer.Typer(
-    help="peacekg: the open knowledge graph of international norms in peacekeeping.",
+    cls=ErrorContract,
+    help=f"peacekg {__version__}: the open knowledge graph of international norms in peacekeeping.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # docstrings' line breaks are not kept in help
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"peacekg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", envvar="PEACEKG_DEBUG", help="Show the traceback of an error (before or after the subcommand).")
+    ] = False,
+) -> None:
+    """peacekg: the open knowledge graph of international norms in peacekeeping."""
+    ctx.meta["peacekg.debug"] = debug
 
 @app.command()
 def build(
@@ -47,14 +74,13 @@ def build(
 @app.command()
 def validate(
     project: ProjectOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or turtle.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (or table), json or turtle.")] = "text",
     engine: Annotated[
         str, typer.Option("--engine", help="build: the build's report (SHACL as SPARQL on the store); pyshacl: re-check with pySHACL.")
     ] = "build",
 ) -> None:
     """Validate the data against the SHACL shapes (exit 0 conforms, 1 not, 2 error)."""
-    if fmt not in ("text", "json", "turtle"):
-        raise fail(f"unknown report format {fmt!r}; use text, json or turtle")
+    fmt = choose_format(fmt, ("text", "json", "turtle"), "report")
     if engine not in ("build", "pyshacl"):
         raise fail(f"unknown validation engine {engine!r}; use build or pyshacl")
     report = _graph(project).validate(engine)
@@ -70,22 +96,31 @@ def validate(
 @app.command()
 def queries(
     project: ProjectOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table (or text), csv, tsv or json.")] = "table",
 ) -> None:
     """List the stored queries with their parameters."""
     from .catalog import Catalog
-    from .sources import find_project
+    from .commands.options import project_from
 
-    root = project or find_project().root
-    catalog = Catalog.from_folder(Path(root) / "queries")
-    if fmt == "json":
-        typer.echo(json.dumps([_describe(q) for q in catalog.values()], indent=2))
-        return
+    fmt = choose_format(fmt, ("table", "csv", "tsv", "json"), "query list")
+    catalog = Catalog.from_folder(project_from(project).queries_dir)
     rows = [
         [q.name, q.title, ", ".join(f"{p.name}: {p.type.name}" + (f" = {p.default}" if p.default else "") for p in q.params)]
         for q in catalog.values()
     ]
-    typer.echo(render_table(["name", "title", "parameters"], rows))
+    if fmt == "json":
+        typer.echo(json.dumps([_describe(q) for q in catalog.values()], indent=2))
+    elif fmt in ("csv", "tsv"):
+        import csv
+
+        writer = csv.writer(sys.stdout, dialect="excel" if fmt == "csv" else "excel-tab", lineterminator="\n")
+        writer.writerows([["name", "title", "parameters"], *rows])
+    else:
+        typer.echo(render_table(["name", "title", "parameters"], rows, terminal_width()))
+    for broken in catalog.errors.values():
+        typer.echo(f"error: {broken}", err=True)
+    if catalog.errors:
+        raise typer.Exit(2)
 
 
 def _describe(query) -> dict:
@@ -108,14 +143,31 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise fail(f"--param expects name=value, got {pair!r}")
-        params[name.strip()] = value.strip()
+        name = name.strip()
+        if name in params:
+            raise fail(f"--param {name} given twice ({params[name]!r} and {value.strip()!r}); give each parameter once")
+        params[name] = value.strip()
     return params
+
+
+def _note_defaults(kg: Any, name: str, given: dict[str, str]) -> None:
+    """Say on stderr which parameters were left to their defaults, so that an
+    answer is never silently about a value the user did not choose."""
+    from .catalog import CatalogError, UnknownQuery
+
+    try:
+        params = kg.stored(name).params
+    except (UnknownQuery, CatalogError):
+        return
+    for param in params:
+        if param.name not in given and param.default is not None:
+            typer.echo(f"note: {param.name} = {param.default} (the default; set it with --param {param.name}=...)", err=True)
 
 
 @app.command()
 def query(
     name: Annotated[str, typer.Argument(help="Name of a stored query (see `peacekg queries`).")],
-    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as name=value; repeatable.")] = [],
+    param: Annotated[list[str], typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter as name=value; repeatable.")] = [],
     fmt: FormatOption = "table",
     endpoint: EndpointOption = None,
     project: ProjectOption = None,
@@ -124,9 +176,11 @@ def query(
     from .catalog import ParameterError, UnknownQuery
     from .store import QueryError, StoreUnavailable
 
+    given = _parse_params(param)
     kg = _graph(project, endpoint)
     try:
-        raw = kg.run(name, _parse_params(param))
+        raw = kg.run(name, given)
+        _note_defaults(kg, name, given)
     except (UnknownQuery, ParameterError, StoreUnavailable) as exc:
         raise fail(str(exc)) from None
     except QueryError as exc:
@@ -150,7 +204,11 @@ def sparql(
         path = Path(text)
         if not path.is_file():
             raise fail(f"no such query file: {path}")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
+        except UnicodeDecodeError as exc:
+            raise fail(f"{path} is not UTF-8 text (byte {exc.start}); save the query as UTF-8") from None
+    text = text.removeprefix("\ufeff")
     kg = _graph(project, endpoint)
     try:
         raw = kg.sparql_raw(text)
@@ -175,19 +233,35 @@ def _print_result(raw, fmt: str) -> None:
     from .formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_results
 
     is_graph = not isinstance(raw, (ox.QuerySolutions, ox.QueryBoolean))
-    if fmt == "table":
+    fmt = fmt.lower()
+    if fmt in ("table", "text"):
         if is_graph:
             fmt = "turtle"
         else:
-            _print_table(raw)
+            with _evaluation_errors():
+                _print_table(raw)
             return
     known = GRAPH_FORMATS if is_graph else RESULT_FORMATS
     if fmt not in known:
         kind = "graph (CONSTRUCT/DESCRIBE)" if is_graph else "SELECT/ASK"
-        raise fail(f"format {fmt!r} does not fit a {kind} result; use one of: {', '.join(known)}" + ("" if is_graph else ", table"))
-    data = serialize_graph(raw, fmt) if is_graph else serialize_results(raw, fmt)
+        raise fail(f"format {fmt!r} does not fit a {kind} result; use one of: {', '.join(known)}" + ("" if is_graph else ", table (or text)"))
+    with _evaluation_errors():
+        data = serialize_graph(raw, fmt) if is_graph else serialize_results(raw, fmt)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+class _evaluation_errors:
+    """Failures while a lazy result is read (a SERVICE endpoint that cannot be
+    reached, a store that goes away) as ``error:`` lines, not tracebacks."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise fail(f"the query failed while it ran: {exc} (an unreachable SERVICE endpoint fails the whole query)") from None
+        return False
 
 
 def _print_table(raw) -> None:
@@ -200,18 +274,45 @@ def _print_table(raw) -> None:
         return
     variables = [v.value for v in raw.variables]
     rows = [[_cell(solution[v], compact) for v in variables] for solution in raw]
-    typer.echo(render_table(variables, rows))
+    typer.echo(render_table(variables, rows, terminal_width()))
     typer.echo(f"{len(rows)} row(s)")
 
 
-def render_table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table: columns padded to their widest cell."""
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+def render_table(header: list[str], rows: list[list[str]], width: int | None = None) -> str:
+    """A plain-text table: columns padded to their widest cell. Given a
+    ``width`` (the terminal's), the widest columns are narrowed until the table
+    fits, down to 8 characters each, and cut cells end with "…"."""
+    widths = fit_widths([max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)], width)
+
+    def cut(cell: str, room: int) -> str:
+        return cell if len(cell) <= room else cell[: max(room - 1, 0)] + "…"
 
     def line(cells):
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(cut(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def fit_widths(widths: list[int], total: int | None, floor: int = 8) -> list[int]:
+    """Column widths narrowed, widest first, until they and the two-space gaps
+    between them fit in ``total`` characters (or every column is at ``floor``)."""
+    widths = list(widths)
+    if total is None:
+        return widths
+    while sum(widths) + 2 * (len(widths) - 1) > total:
+        widest = max(range(len(widths)), key=lambda i: (widths[i], i))
+        if widths[widest] <= floor:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one (tables are cut to fit);
+    None when it is piped or redirected (tables stay whole)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _cell(term, compact) -> str:

@@ -21,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from .errors import PeacekgError
 from .formats import GRAPH_FORMATS, serialize_graph
 from .namespaces import (
     DATA_GRAPH,
@@ -100,7 +101,7 @@ META_FILES: tuple[ReleaseFile, ...] = (
 )
 
 
-class ReleaseError(ValueError):
+class ReleaseError(PeacekgError, ValueError):
     """The release cannot be written as asked."""
 
 

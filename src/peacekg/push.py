@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .errors import PeacekgError
+
 log = logging.getLogger(__name__)
 
 #: Triples per request: small enough for any store's request limit, large
@@ -46,7 +48,7 @@ _NO_GRAPH_STORE = {404, 405, 406, 415, 501}
 Progress = Callable[[str, int], None]  # (graph IRI, triples just sent)
 
 
-class PushError(RuntimeError):
+class PushError(PeacekgError, RuntimeError):
     """The load failed; ``loaded`` says what reached the store before it did.
 
     With ``--replace``: ``restored`` means the target graphs are as they were and

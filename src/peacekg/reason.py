@@ -2,6 +2,7 @@
 consistency check (HermiT through owlready2, which needs Java)."""
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import PeacekgError
 from .namespaces import OWL, RDF, RDFS
 from .terms import quads_to_rdflib_graph, triples_from_rdflib
 
@@ -25,7 +27,7 @@ _REFLEXIVE_PREDICATES = {
 }
 
 
-class ReasonerUnavailable(RuntimeError):
+class ReasonerUnavailable(PeacekgError, RuntimeError):
     """The DL reasoner cannot run here (for instance, no Java)."""
 
 
@@ -139,7 +141,13 @@ def check_consistency(triples: Iterable[ox.Quad | ox.Triple]) -> ConsistencyRepo
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             return ConsistencyReport(False, [], len(triples), time.perf_counter() - started, str(exc), disjointness_clashes(triples))
         except owlready2.OwlReadyJavaError as exc:  # pragma: no cover - depends on the JVM
-            raise ReasonerUnavailable(f"HermiT failed to run: {exc}") from exc
+            if malformed := re.search(r"MalformedLiteralException: Literal (.*?) is malformed", str(exc)):
+                raise ReasonerUnavailable(
+                    f"the data holds a malformed literal, {malformed.group(1)}; correct it "
+                    "(`peacekg validate` names the resource and property)"
+                ) from None
+            first = next((line for line in str(exc).splitlines() if "Exception" in line), str(exc).strip())
+            raise ReasonerUnavailable(f"HermiT failed to run: {first.strip()}") from None
         unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri != OWL + "Nothing")
     return ConsistencyReport(True, unsatisfiable, len(triples), time.perf_counter() - started)
 

@@ -11,12 +11,15 @@ import io
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from .errors import PeacekgError
 
 #: File suffixes understood as RDF sources, mapped to their pyoxigraph format.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -37,13 +40,23 @@ LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 SHAPES_FILE = "shapes.ttl"
 
 
-class SourceError(Exception):
+class SourceError(PeacekgError):
     """A source file could not be read or parsed."""
 
     def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
         self.path, self.line, self.column, self.message = path, line, column, message
-        where = f"{path}:{line}:{column}" if line is not None else str(path)
+        shown = _shown_path(path)
+        where = f"{shown}:{line}:{column}" if line is not None else shown
         super().__init__(f"{where}: {message}")
+
+
+def _shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when
+    inside it (``data/norms.ttl``), else as given."""
+    try:
+        return str(Path(path).relative_to(Path.cwd())) if Path(path).is_absolute() else str(path)
+    except (ValueError, OSError):
+        return str(path)
 
 
 #: Named graphs of files added with ``peacekg load`` live under this IRI.
@@ -63,10 +76,22 @@ class LoadedSource:
 class Project:
     """The folders of a peacekg checkout. ``loaded`` lists the outside files in
     the graph; None (the default) reads them from the manifest that
-    ``peacekg load`` keeps."""
+    ``peacekg load`` keeps. ``home``, when set, is where the build cache and that
+    manifest go instead of the project's own folder (for the graph bundled in the
+    installed package, whose folder may be read-only)."""
 
     root: Path
     loaded: tuple[LoadedSource, ...] | None = None
+    home: Path | None = None
+
+    def with_loaded(self, loaded: tuple[LoadedSource, ...]) -> Project:
+        """The same project with this list of outside files."""
+        return replace(self, loaded=loaded)
+
+    @property
+    def bundled(self) -> bool:
+        """Whether this is the graph bundled in the installed package."""
+        return self.home is not None
 
     @property
     def ontology_files(self) -> list[Path]:
@@ -86,12 +111,14 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        return Path(os.environ.get("PEACEKG_CACHE", self.root / ".peacekg-cache"))
+        if env := os.environ.get("PEACEKG_CACHE"):
+            return Path(env)
+        return self.home / "build" if self.home is not None else self.root / ".peacekg-cache"
 
     @property
     def loaded_manifest(self) -> Path:
         """The list of outside files added with ``peacekg load`` (JSON)."""
-        return self.root / ".peacekg" / "loaded.json"
+        return (self.home if self.home is not None else self.root / ".peacekg") / "loaded.json"
 
     @property
     def loaded_sources(self) -> list[LoadedSource]:
@@ -198,29 +225,72 @@ def _rdf_files(folder: Path) -> Iterator[Path]:
                 yield path
 
 
+#: The file whose presence makes a folder a peacekg project.
+MARKER = Path("ontology") / "peacekg.ttl"
+
+
+def is_project(folder: Path) -> bool:
+    """Whether ``folder`` holds a peacekg project (``ontology/peacekg.ttl``)."""
+    return (folder / MARKER).is_file()
+
+
+def bundled_root() -> Path | None:
+    """The graph's sources shipped inside the installed package (the wheel
+    copies them into ``peacekg/_bundled``), or None in a checkout."""
+    root = Path(__file__).resolve().parent / "_bundled"
+    return root if is_project(root) else None
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache folder for peacekg: ``$XDG_CACHE_HOME/peacekg`` (default
+    ``~/.cache/peacekg``), ``~/Library/Caches/peacekg`` on macOS,
+    ``%LOCALAPPDATA%\\peacekg\\Cache`` on Windows."""
+    if sys.platform == "win32" and (local := os.environ.get("LOCALAPPDATA")):
+        return Path(local) / "peacekg" / "Cache"
+    if sys.platform == "darwin" and not os.environ.get("XDG_CACHE_HOME"):
+        return Path.home() / "Library" / "Caches" / "peacekg"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "peacekg"
+
+
 def find_project(start: Path | None = None) -> Project:
-    """Locate the project: ``$PEACEKG_PROJECT``, else the nearest folder upwards
-    from ``start`` (default: the working directory) holding ``ontology/peacekg.ttl``,
-    else the checkout this package was installed from."""
+    """Locate the project, first found: ``$PEACEKG_PROJECT``; the nearest folder
+    upwards from ``start`` (default: the working directory) holding
+    ``ontology/peacekg.ttl``; the checkout this package was installed from
+    (editable installs); the graph bundled in the installed package, whose build
+    cache goes to :func:`user_cache_dir`."""
     if env := os.environ.get("PEACEKG_PROJECT"):
-        return Project(Path(env).resolve())
+        return checked_project(env, "PEACEKG_PROJECT")
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "ontology" / "peacekg.ttl").is_file():
+        if is_project(folder):
             return Project(folder)
     checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "ontology" / "peacekg.ttl").is_file():
+    if is_project(checkout):
         return Project(checkout)
-    raise SourceError(here, "no peacekg project found (no ontology/peacekg.ttl here or above); set PEACEKG_PROJECT")
+    if (bundled := bundled_root()) is not None:
+        return Project(bundled, home=user_cache_dir() / "bundled")
+    raise SourceError(here, "no peacekg project found (no ontology/peacekg.ttl here or above); use --project or set PEACEKG_PROJECT")
+
+
+def checked_project(folder: Path | str, given_as: str = "the project folder") -> Project:
+    """The project in ``folder``, or :class:`SourceError` saying what ``given_as``
+    (``--project``, ``PEACEKG_PROJECT``) should point at instead."""
+    root = Path(folder).expanduser().resolve()
+    if not root.is_dir():
+        raise SourceError(root, f"{given_as} points at {'a file' if root.exists() else 'nothing'}, not a peacekg project folder")
+    if not is_project(root):
+        raise SourceError(root, f"{given_as} is not a peacekg project (it has no {MARKER}); point it at a peacekg checkout")
+    return Project(root)
 
 
 def as_project(project: Project | Path | str | None) -> Project:
-    """A Project from a folder, or the one found from the working directory."""
+    """A Project from a folder (checked), or the one found from the working directory."""
     if isinstance(project, Project):
         return project
     if project is None:
         return find_project()
-    return Project(Path(project).resolve())
+    return checked_project(project)
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -258,6 +328,8 @@ class _CountingReader(io.RawIOBase):
         self.raw = open(path, "rb")
         self.total = os.fstat(self.raw.fileno()).st_size
         self.stream = gzip.GzipFile(fileobj=self.raw) if path.suffix == ".gz" else self.raw
+        head = self.stream.read(len(BOM))
+        self.pending = b"" if head == BOM else head  # a UTF-8 byte-order mark is not RDF
         self.count_lines = fmt in LINE_FORMATS
         self.lines = 0
         self.started = self.last = time.perf_counter()
@@ -267,7 +339,10 @@ class _CountingReader(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         view = memoryview(buffer).cast("B")
-        data = self.stream.read(len(view))
+        if self.pending:
+            data, self.pending = self.pending[: len(view)], self.pending[len(view):]
+        else:
+            data = self.stream.read(len(view))
         view[: len(data)] = data
         if self.count_lines:
             self.lines += data.count(b"\n")
@@ -312,8 +387,22 @@ def load_file(
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise SourceError(path, message, exc.lineno, exc.offset) from exc
+    except MemoryError as exc:
+        raise SourceError(path, _too_large(exc)) from None
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise SourceError(path, f"cannot read: {exc}") from exc
+
+
+#: The UTF-8 byte-order mark some editors put first in a file; dropped when reading.
+BOM = b"\xef\xbb\xbf"
+
+
+def _too_large(exc: MemoryError) -> str:
+    """pyoxigraph's parser refuses one token (a literal, an IRI) or line over 16 MB."""
+    if limit := re.search(r"maximal size of (\d+)", str(exc)):
+        return (f"a single value (literal or IRI) is longer than {int(limit.group(1)) >> 20} MB, the parser's limit; "
+                "shorten it or keep it outside the graph and link to it")
+    return f"out of memory while parsing ({exc})"
 
 
 def _load_quads_into(store: ox.Store, stream: io.BufferedReader, fmt: ox.RdfFormat, graph, chunk: int = 100_000) -> None:
@@ -342,10 +431,12 @@ def parse_bytes(
 ) -> list[ox.Quad]:
     """Parse RDF bytes; errors name ``path`` and the line."""
     try:
-        quads = list(ox.parse(data, format=fmt))
+        quads = list(ox.parse(data.removeprefix(BOM), format=fmt))
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise SourceError(path, message, exc.lineno, exc.offset) from exc
+    except MemoryError as exc:
+        raise SourceError(path, _too_large(exc)) from None
     if graph is None:
         return quads
     return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]

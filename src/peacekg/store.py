@@ -9,7 +9,10 @@ from typing import Protocol, Union
 import pyoxigraph as ox
 
 from .catalog import with_values
+from .errors import PeacekgError
 from .namespaces import GRAPHS, PREFIXES
+from .query_text import UPDATE_KEYWORDS, explain_refusal, operation_keyword
+from .sparql_lexer import tokens
 
 #: What a query returns, in pyoxigraph's own types for every backend.
 RawResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -22,11 +25,11 @@ def graph_size(store: ox.Store, graph: str) -> int:
     return int(next(iter(result))["n"].value)
 
 
-class QueryError(ValueError):
+class QueryError(PeacekgError, ValueError):
     """The query is not valid SPARQL, or the store refused it."""
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(PeacekgError, RuntimeError):
     """A remote store could not be reached or refused our credentials."""
 
 
@@ -57,7 +60,7 @@ class OxigraphBackend:
         try:
             return self.store.query(with_values(query, bindings or {}), use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise QueryError(str(exc)) from None
+            raise QueryError(explain_refusal(query, str(exc), PREFIXES)) from None
 
     def triple_count(self) -> int:
         return len(self.store)
@@ -93,6 +96,8 @@ class RemoteBackend:
         from SPARQLWrapper import POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, Unauthorized
 
+        if not any(True for _ in tokens(query)) or operation_keyword(query) in UPDATE_KEYWORDS:
+            raise QueryError(explain_refusal(query, "", PREFIXES))
         text = self._prologue(with_values(query, bindings or {}))
         client = SPARQLWrapper(self.endpoint)
         client.setMethod(POST)

@@ -2,6 +2,7 @@
 returned as a plain report that people and programs can read."""
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, astuple, dataclass, field
@@ -101,18 +102,25 @@ def validate(
     from rdflib import RDF, BNode, Namespace
 
     started = time.perf_counter()
-    data_graph = quads_to_rdflib_graph(data)
-    checked = len(data_graph)
-    ontology_graph = quads_to_rdflib_graph(ontology)
-    shapes_graph = quads_to_rdflib_graph(shapes)
-    conforms, results, _ = pyshacl.validate(
-        data_graph,
-        shacl_graph=shapes_graph,
-        ont_graph=ontology_graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    # rdflib logs a traceback for each ill-formed literal (a date such as
+    # 2003-13-45); the shapes report those values as violations, so the log is noise.
+    term_log = logging.getLogger("rdflib.term")
+    level, term_log.level = term_log.level, logging.CRITICAL
+    try:
+        data_graph = quads_to_rdflib_graph(data)
+        checked = len(data_graph)
+        ontology_graph = quads_to_rdflib_graph(ontology)
+        shapes_graph = quads_to_rdflib_graph(shapes)
+        conforms, results, _ = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            ont_graph=ontology_graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
+    finally:
+        term_log.level = level
     sh = Namespace(SH)
     violations = []
     for result in results.subjects(RDF.type, sh.ValidationResult):

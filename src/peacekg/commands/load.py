@@ -29,10 +29,11 @@ def load(
     and validated with the curated graph, and kept in every later build until
     removed. A file that does not parse registers nothing (error with file and line)."""
     from ..build import cached_build
-    from ..sources import Project, SourceError, as_project, loaded_source, write_loaded_sources
+    from ..sources import SourceError, loaded_source, write_loaded_sources
+    from .options import project_from
 
     try:
-        base = as_project(project)
+        base = project_from(project)
         current = base.loaded_sources
         if list_:
             for source in current:
@@ -52,7 +53,7 @@ def load(
         paths = {s.path for s in new}
         sources = [s for s in current if s.path not in paths] + new
         # Build with the new list first: only a build that parsed every file registers it.
-        build = cached_build(Project(base.root, tuple(sources)), progress=stage_printer(progress))
+        build = cached_build(base.with_loaded(tuple(sources)), progress=stage_printer(progress))
         write_loaded_sources(base, sources)
     except SourceError as exc:
         raise fail(str(exc)) from None

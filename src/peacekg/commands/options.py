@@ -13,8 +13,24 @@ EndpointOption = Annotated[
     Optional[str], typer.Option("--endpoint", help="Run on a remote SPARQL endpoint instead of the embedded store.")
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; for graphs turtle, ntriples, jsonld, rdfxml.")
+    str, typer.Option("--format", "-f", help="table (or text), csv, tsv, json, xml; for graphs turtle, ntriples, jsonld, rdfxml.")
 ]
+
+#: The human-readable output is called ``table`` or ``text``; every command takes both names.
+HUMAN_FORMATS = ("table", "text")
+
+
+def choose_format(fmt: str, allowed: tuple[str, ...], what: str = "output") -> str:
+    """``fmt`` as one of ``allowed`` (the first of which is the human-readable
+    one), with ``table`` and ``text`` as names of the same thing everywhere;
+    an ``error:`` listing the choices otherwise."""
+    fmt = fmt.lower()
+    if fmt in HUMAN_FORMATS and allowed[0] in HUMAN_FORMATS:
+        return allowed[0]
+    if fmt not in allowed:
+        shown = [f"{a} (or {'text' if a == 'table' else 'table'})" if a in HUMAN_FORMATS else a for a in allowed]
+        raise fail(f"unknown {what} format {fmt!r}; use {', '.join(shown)}")
+    return fmt
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -90,16 +106,22 @@ def stage_printer(enabled: bool | None = None):
     return Progress(stage=terminal.stage, reading=lambda r: terminal.reading(r) if r.total_bytes >= 8 << 20 else None)
 
 
+def project_from(project: Optional[Path]):
+    """The project ``--project`` names (checked), else the one found as
+    :func:`peacekg.sources.find_project` says (``PEACEKG_PROJECT``, the working
+    directory, the bundled graph); a SourceError naming what to fix otherwise."""
+    from ..sources import checked_project, find_project
+
+    return checked_project(project, "--project") if project is not None else find_project()
+
+
 def open_graph(project: Optional[Path], endpoint: Optional[str] = None, *, rebuild: bool = False, progress: bool | None = None):
     """Open the knowledge graph, turning known failures into clear messages;
-    a build it has to run reports its stages (see :func:`stage_printer`)."""
+    a build it has to run reports its stages (see :func:`stage_printer`). A
+    remote endpoint needs no project (the bundled stored queries serve it)."""
     from ..api import KnowledgeGraph
-    from ..catalog import CatalogError
-    from ..sources import SourceError
 
-    try:
-        if endpoint:
-            return KnowledgeGraph.remote(endpoint, project)
-        return KnowledgeGraph.load(project, rebuild=rebuild, progress=stage_printer(progress))
-    except (SourceError, CatalogError) as exc:
-        raise fail(str(exc)) from None
+    # A PeacekgError raised here becomes `error: ...` in the command group (cli.ErrorContract).
+    if endpoint:
+        return KnowledgeGraph.remote(endpoint, project_from(project) if project is not None else None)
+    return KnowledgeGraph.load(project_from(project), rebuild=rebuild, progress=stage_printer(progress))

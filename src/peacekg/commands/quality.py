@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .options import ProjectOption, fail, open_graph as _graph
+from .options import ProjectOption, choose_format, fail, open_graph as _graph
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 
 
 def report(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (or table) or json.")] = "text",
     fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning or none: the level that makes the exit code 1.")] = "error",
     data: Annotated[bool, typer.Option("--data/--no-data", help="Also check the data and report its coverage.")] = True,
     charts: Annotated[Path | None, typer.Option("--charts", help="Also write every operation's mandate timeline and every norm's diffusion chart (SVG, with an index.html) into this folder.")] = None,
@@ -30,8 +30,7 @@ def report(
     from ..namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
     from ..quality import report as quality_report
 
-    if fmt not in ("text", "json"):
-        raise fail(f"unknown report format {fmt!r}; use text or json")
+    fmt = choose_format(fmt, ("text", "json"), "report")
     if fail_on not in ("error", "warning", "none"):
         raise fail(f"--fail-on takes error, warning or none, not {fail_on!r}")
     kg = _graph(project)

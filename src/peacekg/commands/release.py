@@ -19,9 +19,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _project(project: Optional[Path]):
-    from ..sources import Project, find_project
+    from .options import project_from
 
-    return Project(project.resolve()) if project else find_project()
+    return project_from(project)
 
 
 def release(

@@ -9,6 +9,10 @@ from typing import Annotated, Optional
 import typer
 
 
+#: Top-level modules of the ``server`` extra's packages (see pyproject.toml).
+SERVER_EXTRA_MODULES = frozenset({"starlette", "uvicorn", "jinja2", "multipart", "python_multipart", "anyio"})
+
+
 def register(app: typer.Typer) -> None:
     app.command()(serve)
 
@@ -57,8 +61,16 @@ def serve(
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint at /sparql and a linked-data site."""
     from .options import fail, open_graph as _graph
-    from ..server import Settings, create_app
-    from ..server.runner import PortUnavailable, bind, serve as run
+
+    try:
+        from ..server import Settings, create_app
+        from ..server.runner import PortUnavailable, bind, serve as run
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in SERVER_EXTRA_MODULES:
+            raise
+        raise fail(f"peacekg serve needs the server extra ({missing} is not installed); "
+                   "install it with: pip install 'peacekg[server]'") from None
 
     try:
         options = {"workers": workers} if workers else {}
