@@ -46,6 +46,7 @@ PAGE = "<http://xmlns.com/foaf/0.1/page>"
 PREF_LABEL = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
 TASK_SCHEME = f"<{ID}task/scheme>"
 SYNTHETIC_SOURCE = "<https://example.org/peacekg-synthetic-source>"
+SYNTHETIC_PUBLICATION = "<https://w3id.org/peacekg/id/publication/synthetic-reviews>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEME = f"<{ID}scheme/norms>"
 
@@ -149,6 +150,7 @@ class Generator:
         self.adopted: dict[str, date] = {}
         self.ga_counter = itertools.count(1)
         self.report_counter = itertools.count(1)
+        self.publication_written = False
 
     # -- helpers ----------------------------------------------------------
 
@@ -202,13 +204,13 @@ class Generator:
         yield t(charter, LABEL, en("Charter of the United Nations"))
         yield t(charter, pko("issuedBy"), un)
         yield t(charter, pko("adoptionDate"), dt(date(1945, 6, 26)))
-        yield t(charter, SOURCE, plain("Charter of the United Nations (1945)"))
+        yield t(charter, SOURCE, SYNTHETIC_SOURCE)
         yield t(chapter, RDF_TYPE, pko("CharterChapter"))
         yield t(chapter, LABEL, en("Charter of the United Nations, Chapter VII"))
         yield t(chapter, pko("issuedBy"), un)
         yield t(chapter, pko("partOfInstrument"), charter)
         yield t(chapter, pko("articleNumber"), plain("VII"))
-        yield t(chapter, SOURCE, plain("Charter of the United Nations (1945), Chapter VII"))
+        yield t(chapter, SOURCE, SYNTHETIC_SOURCE)
         # The norm taxonomy.
         yield t(SCHEME, RDF_TYPE, CONCEPT_SCHEME)
         yield t(SCHEME, LABEL, en("peacekeeping norm taxonomy"))
@@ -262,7 +264,7 @@ class Generator:
         yield t(declaration, pko("issuedBy"), unga)
         yield t(declaration, pko("adoptionDate"), dt(self.random_date(year, year)))
         yield t(declaration, pko("codifies"), node)
-        yield t(declaration, SOURCE, plain(f"Declaration on {label} ({year})"))
+        yield t(declaration, SOURCE, SYNTHETIC_SOURCE)
         # Its deontic content.
         deontic = iri("deontic", f"{slug}-duty")
         yield t(node, pko("hasDeonticContent"), deontic)
@@ -349,7 +351,7 @@ class Generator:
             t(node, pko("adoptionDate"), dt(adopted)),
             t(node, pko("issuedBy"), iri("actor", "unsc")),
             t(node, PAGE, f"<https://undocs.org/S/RES/{number}({year})>"),
-            t(node, SOURCE, plain(symbol)),
+            t(node, SOURCE, SYNTHETIC_SOURCE),
         ]
         self.adopted[node] = adopted
         if norm:
@@ -391,7 +393,7 @@ class Generator:
             yield t(founding, pko("documentSymbol"), plain(symbol))
             yield t(founding, pko("adoptionDate"), dt(start))
             yield t(founding, pko("issuedBy"), iri("actor", "unga"))
-            yield t(founding, SOURCE, plain(symbol))
+            yield t(founding, SOURCE, SYNTHETIC_SOURCE)
             authorising, auth_symbol, lines = self.sc_resolution(start.year, norm, chapter_vii)
             yield from lines
         else:
@@ -420,7 +422,7 @@ class Generator:
                 yield t(decision, LABEL, en(f"Decision establishing {acronym}"))
                 yield t(decision, pko("issuedBy"), lead)
                 yield t(decision, pko("adoptionDate"), dt(start))
-                yield t(decision, SOURCE, plain(f"Decision establishing {acronym} ({start.year})"))
+                yield t(decision, SOURCE, SYNTHETIC_SOURCE)
                 yield t(mission, pko("establishedBy"), decision)
         yield t(mission, pko("acronym"), plain(acronym))
         for kind_name in rng.sample(KINDS, rng.choice([1, 1, 2])):
@@ -443,7 +445,7 @@ class Generator:
                                 ("protection-of-civilians",) if renewal == poc_at else ())
         if index == 1 or (self.missions and rng.random() < 0.15):
             yield t(mission, pko("predecessor"), self.missions[-1] if index == 1 else rng.choice(self.missions))
-        yield t(mission, SOURCE, plain(symbol))
+        yield t(mission, SOURCE, SYNTHETIC_SOURCE)
         self.missions.append(mission)
 
         if rng.random() < 0.5:
@@ -460,7 +462,21 @@ class Generator:
             if rng.random() < 0.3:
                 yield t(assessment, pko("facesChallenge"), rng.choice(self.challenges))
             yield t(assessment, pko("basedOn"), authorising)
-            yield t(assessment, SOURCE, plain(f"Independent review of {acronym} ({last_year})"))
+            yield t(assessment, SOURCE, SYNTHETIC_SOURCE)
+            yield t(assessment, pko("beginsOn"), plain(str(start.year)))
+            yield t(assessment, pko("publishedIn"), SYNTHETIC_PUBLICATION)
+            if not self.publication_written:  # one synthetic study, by one synthetic author
+                self.publication_written = True
+                author = iri("person", "synthetic-author")
+                yield t(author, RDF_TYPE, pko("Person"))
+                yield t(author, LABEL, en("Synthetic Author"))
+                yield t(author, SOURCE, SYNTHETIC_SOURCE)
+                yield t(SYNTHETIC_PUBLICATION, RDF_TYPE, pko("Publication"))
+                yield t(SYNTHETIC_PUBLICATION, LABEL, en("Synthetic reviews of operations"))
+                yield t(SYNTHETIC_PUBLICATION, "<http://purl.org/dc/terms/title>", plain("Synthetic reviews of operations"))
+                yield t(SYNTHETIC_PUBLICATION, pko("author"), author)
+                yield t(SYNTHETIC_PUBLICATION, pko("publicationYear"), '"2020"^^<http://www.w3.org/2001/XMLSchema#integer>')
+                yield t(SYNTHETIC_PUBLICATION, SOURCE, SYNTHETIC_SOURCE)
 
         event = None
         if rng.random() < 0.1:
@@ -470,7 +486,7 @@ class Generator:
             yield t(event, LABEL, en(f"Crisis during {acronym}"))
             yield t(event, pko("date"), dt(day))
             yield t(event, pko("country"), host)
-            yield t(event, SOURCE, plain(f"Report on the crisis during {acronym}"))
+            yield t(event, SOURCE, SYNTHETIC_SOURCE)
         for n in range(rng.choice([1, 1, 2, 2, 3])):
             evidence = event if event is not None and n == 0 else rng.choice(renewals)
             milestone_norm = self.norms[1] if index % 40 == 0 else rng.choice(self.norms)
@@ -481,7 +497,7 @@ class Generator:
             yield t(milestone, pko("milestoneType"), pko(rng.choice(MILESTONE_TYPES)))
             yield t(milestone, pko("date"), dt(start))
             yield t(milestone, pko("evidencedBy"), evidence)
-            yield t(milestone, SOURCE, plain(f"{acronym} milestone {n + 1}"))
+            yield t(milestone, SOURCE, SYNTHETIC_SOURCE)
 
     def lines(self) -> Iterator[str]:
         yield from self.skeleton()
