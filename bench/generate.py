@@ -125,6 +125,7 @@ class Scenario:
         return {
             "mission": {"mission": self.mission},
             "mission-chain": {"mission": self.chain_mission},
+            "operation-assessments": {"mission": self.mission},
             "missions-active-on": {"date": self.date},
             "missions-in-country": {"country": self.country},
             "norm-instruments": {"norm": self.norm},

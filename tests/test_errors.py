@@ -242,7 +242,7 @@ def test_project_option_before_or_after_the_subcommand(small_project):
                  ["query", "missions", "-f", "csv", "--project", small_project]):
         result = run(*args)
         assert result.exit_code == 0, result.output
-        assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["acronym", "UNMIL"]
+        assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["acronym", "UNMIL", "FIO"]
 
 
 def test_one_format_vocabulary(kg):

@@ -12,7 +12,7 @@ from peacekg.catalog import PARAM_TYPES, Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT / "queries").glob("*.rq"))
-KEYS = {"title", "description", "tags", "param"}
+KEYS = {"title", "description", "tags", "param", "graphs"}
 
 
 def test_the_catalogue_has_no_malformed_file():
