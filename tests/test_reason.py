@@ -39,12 +39,12 @@ def test_the_builds_sparql_closure_equals_the_reference_rl_reasoner(kg, project)
     """The build closes the graph with SPARQL rules on the store; `reasonable`
     (the reference OWL 2 RL engine) must find exactly the same triples."""
     from peacekg.build import parse_sources
-    from peacekg.derive import derive_mandate_facts
+    from peacekg.derive import derive_facts
 
     sources = parse_sources(project)
     asserted = ox.Store()
     asserted.bulk_extend(sources.ontology + sources.data)
-    derived = derive_mandate_facts(asserted)
+    derived = derive_facts(asserted)
     expected = set(reason.rl_closure([*sources.ontology, *sources.data, *derived])) | set(derived)
     built = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.backend.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))}
     assert built == expected
