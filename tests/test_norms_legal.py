@@ -174,3 +174,11 @@ def test_statements_still_waiting_for_a_provision(kg):
         "protection-of-civilians-2", "robust-peacekeeping", "safety-security-personnel-1", "safety-security-personnel-2",
         "women-peace-security-1", "zero-tolerance-sea-1", "zero-tolerance-sea-2", "zero-tolerance-sea-3",
     ]
+
+
+def test_a_renewal_points_to_what_it_renews(kg):
+    renewed = kg.sparql(f"SELECT ?p ?task WHERE {{ <{ID}instrument/s-res-2425-2018-para-2> pko:renews ?p . ?p pko:assignsTask ?task }}")
+    assert [(r["p"], r["task"]) for r in renewed.to_dicts()] == [
+        (ID + "instrument/s-res-1769-2007-para-15", ID + "task/protection-of-civilians")
+    ]
+    assert _force(kg, "s-res-1769-2007-para-15") == [FORCE + "council-decision"]  # from S/RES/1769, under Chapter VII
