@@ -182,3 +182,13 @@ def test_a_renewal_points_to_what_it_renews(kg):
         (ID + "instrument/s-res-1769-2007-para-15", ID + "task/protection-of-civilians")
     ]
     assert _force(kg, "s-res-1769-2007-para-15") == [FORCE + "council-decision"]  # from S/RES/1769, under Chapter VII
+
+
+def test_norms_by_normative_force(kg):
+    """Which norms a political commitment rather than a binding text carries."""
+    result = rows(kg, "norms-by-normative-force")
+    commitments = [(r["norm"], r["statements"]) for r in result if r["force"] == "political commitment"]
+    assert [norm for norm, _ in commitments] == ["responsibility to protect"]
+    assert set(commitments[0][1].split("; ")) == {"responsibility-to-protect-1", "responsibility-to-protect-2"}
+    assert [r["binding"] for r in result] == sorted((r["binding"] for r in result), key=lambda b: b != "yes")
+    assert ("binding treaty or Charter obligation", "collective security") in {(r["force"], r["norm"]) for r in result}
