@@ -66,5 +66,10 @@ def test_seed_missions_and_organisations_are_present(kg):
 
 
 def test_whole_graph_conforms(kg):
+    """No violations; the only warnings are deontic statements still waiting for
+    a provision (issue 14), listed exactly in tests/test_norms_legal.py."""
     report = kg.validate()
-    assert report.violations == []
+    assert [v for v in report.violations if v.severity != "Warning"] == []
+    assert {v.message for v in report.violations} <= {
+        "no provision states this deontic statement: pko:statedIn names no pko:Provision (a paragraph or article), only whole instruments or nothing"
+    }

@@ -13,9 +13,9 @@ def rows(kg, name, **params):
 
 def test_every_stored_query_has_a_test():
     """Each stored query has a test here, or in a test module of its own area
-    (test_mandates.py, test_people.py, test_context.py) that runs it with ``rows(kg, "<name>"``."""
+    (test_mandates.py, test_people.py, test_context.py, test_norms_legal.py) that runs it with ``rows(kg, "<name>"``."""
     tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
-    for module in ("test_mandates.py", "test_people.py", "test_context.py"):
+    for module in ("test_mandates.py", "test_people.py", "test_context.py", "test_norms_legal.py"):
         text = (Path(__file__).resolve().parent / module).read_text()
         tested |= {name for name in QUERIES if f'rows(kg, "{name}"' in text}
     assert set(QUERIES) <= tested, f"untested queries: {sorted(set(QUERIES) - tested)}"

@@ -35,16 +35,30 @@ def test_property_chain_infers_what_missions_upheld(kg):
     assert len(kg.sparql("SELECT * WHERE { ?m pko:upholds ?n }")) > 0
 
 
+def test_breaches_keep_the_actor_who_breached(kg):
+    """pko:breaches follows the breach records (issue 14): the Security Council's
+    failure in Rwanda is the Council's, not UNAMIR's, and the Council is not
+    made a peace operation by the property's domain."""
+    assert inferred(kg, ID + "actor/unsc", PKO + "breaches", ID + "norm/collective-security")
+    assert not inferred(kg, ID + "mission/unamir", PKO + "breaches", ID + "norm/collective-security")
+    assert inferred(kg, ID + "mission/unamir", PKO + "breaches", ID + "norm/protection-of-civilians")
+    assert not inferred(kg, ID + "actor/unsc", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PKO + "PeaceOperation")
+    # the assessment still names both norms, and the duty-holder of the breached statement is the Council
+    rows = kg.sparql("""SELECT ?who WHERE { <%sassessment/unamir-rwanda-genocide> pko:findsBreach ?b .
+        ?b pko:breachOf <%snorm/collective-security> ; pko:breachBy ?who ; pko:breachOfStatement/pko:binds ?who }""" % (ID, ID))
+    assert rows.column("who") == [ID + "actor/unsc"]
+
+
 def test_the_builds_sparql_closure_equals_the_reference_rl_reasoner(kg, project):
     """The build closes the graph with SPARQL rules on the store; `reasonable`
     (the reference OWL 2 RL engine) must find exactly the same triples."""
     from peacekg.build import parse_sources
-    from peacekg.derive import derive_mandate_facts
+    from peacekg.derive import derive_facts
 
     sources = parse_sources(project)
     asserted = ox.Store()
     asserted.bulk_extend(sources.ontology + sources.data)
-    derived = derive_mandate_facts(asserted)
+    derived = derive_facts(asserted)
     expected = set(reason.rl_closure([*sources.ontology, *sources.data, *derived])) | set(derived)
     built = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.backend.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))}
     assert built == expected

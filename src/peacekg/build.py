@@ -4,7 +4,7 @@ check consistency -> persist (store and search index), kept in a cache keyed by
 the sources' content so that later commands skip all of it.
 
 Stages live in their own modules: :mod:`peacekg.sources` (finding and streaming
-files), :mod:`peacekg.derive` (mandate facts), :mod:`peacekg.closure` (OWL 2 RL),
+files), :mod:`peacekg.derive` (mandate facts, normative force), :mod:`peacekg.closure` (OWL 2 RL),
 :mod:`peacekg.shacl_sparql` (SHACL), :mod:`peacekg.fulltext` (search index);
 this module runs them in order and keeps the result.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .closure import sparql_closure
-from .derive import derive_mandate_facts
+from .derive import derive_facts
 from .errors import CacheError
 from .fulltext import FullTextIndex
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
@@ -127,10 +127,10 @@ def run_pipeline(
         for path, graph in inputs:
             load_file(work, path, ox.NamedNode(graph), progress.reading)
 
-    # The mandate-derived facts first: the closure may extend them.
+    # The derived facts (mandate facts, normative force) first: the closure may extend them.
     with _stage("reason", timings, progress):
         inferred = ox.NamedNode(INFERRED_GRAPH)
-        work.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive_mandate_facts(work)])
+        work.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, inferred) for t in derive_facts(work)])
         sparql_closure(work, data_graphs)
 
     # Persisting (a dump, then the on-disk store's bulk loader, both in Rust

@@ -1,9 +1,11 @@
-"""Mission-level mandate facts derived from mandate acts.
+"""Facts the build derives before the OWL closure: mandate facts and normative force.
 
 An operation's Chapter VII status and protection-of-civilians mandate are not
 asserted by hand: they follow from the dated resolutions that act on it. This
 module computes them (with the first resolution and its date) as plain triples
 for the inferred graph, so that every command and query sees the same answer.
+Likewise an instrument without an asserted normative force gets the one its
+kind implies (rules in :data:`FORCE_BY_KIND`, docs/modelling.md).
 """
 from __future__ import annotations
 
@@ -61,3 +63,60 @@ def derive_mandate_facts(store: ox.Store) -> list[ox.Triple]:
     for row in store.query(kinds, default_graph=data):
         derived.append(ox.Triple(row["m"], ox.NamedNode(PKO + "operationKind"), row["k"]))
     return sorted(derived, key=str)
+
+
+_FORCE = ID + "force/"
+
+#: Normative force by kind of instrument, first matching rule wins; an asserted
+#: pko:normativeForce always wins over these. Each rule is (a SPARQL pattern on
+#: ?i, the force's slug). Provisions without a value then take their instrument's.
+FORCE_BY_KIND: tuple[tuple[str, str], ...] = (
+    ("?i a ?k . VALUES ?k { pko:Charter pko:CharterChapter pko:CharterArticle pko:Treaty pko:StatusOfForcesAgreement }", "treaty-obligation"),
+    ("?i a pko:SecurityCouncilResolution . "
+     "{ ?i pko:invokes <https://w3id.org/peacekg/id/instrument/un-charter-chapter-vii> } "
+     "UNION { ?act pko:byResolution ?i ; pko:underChapterVII true }", "council-decision"),
+    ("?i a pko:SecurityCouncilResolution .", "council-resolution-outside-chapter-vii"),
+    ("?i a pko:GeneralAssemblyResolution . ?act pko:byResolution ?i .", "institutional-decision"),
+    ("?i a pko:GeneralAssemblyResolution .", "recommendation"),
+    ("?i a ?k . VALUES ?k { pko:RegionalDecision pko:SecretaryGeneralBulletin }", "institutional-decision"),
+    ("?i a pko:Doctrine .", "doctrine-guidance"),
+    ("?i a pko:Report .", "advisory-report"),
+    ("?i a pko:Declaration .", "political-commitment"),
+)
+
+
+def derive_normative_force(store: ox.Store) -> list[ox.Triple]:
+    """From the data graph of ``store``: the normative force of every instrument
+    that asserts none, by the first rule of :data:`FORCE_BY_KIND` its kind meets,
+    then for provisions still without one, their instrument's (nearest first)."""
+    data = ox.NamedNode(DATA_GRAPH)
+    force_p = ox.NamedNode(PKO + "normativeForce")
+    asserted = {q.subject: q.object for q in store.quads_for_pattern(None, force_p, None, data)}
+    derived: dict[ox.NamedNode, ox.NamedNode] = {}
+    for pattern, slug in FORCE_BY_KIND:
+        query = f"PREFIX pko: <{PKO}> SELECT DISTINCT ?i WHERE {{ {pattern} }}"
+        for row in store.query(query, default_graph=data):
+            instrument = row["i"]
+            if instrument not in asserted and instrument not in derived:
+                derived[instrument] = ox.NamedNode(_FORCE + slug)
+    parent_of = {
+        q.subject: q.object
+        for q in store.quads_for_pattern(None, ox.NamedNode(PKO + "partOfInstrument"), None, data)
+    }
+    for part in parent_of:
+        if part in asserted or part in derived:
+            continue
+        seen, whole = {part}, parent_of.get(part)
+        while whole is not None and whole not in seen:
+            force = asserted.get(whole) or derived.get(whole)
+            if force is not None:
+                derived[part] = force
+                break
+            seen.add(whole)
+            whole = parent_of.get(whole)
+    return sorted((ox.Triple(i, force_p, f) for i, f in derived.items()), key=str)
+
+
+def derive_facts(store: ox.Store) -> list[ox.Triple]:
+    """Everything the build derives before the closure: mandate facts and normative force."""
+    return sorted(derive_mandate_facts(store) + derive_normative_force(store), key=str)

@@ -68,9 +68,13 @@ class ValidationReport:
 
     def to_text(self) -> str:
         """A report grouped by focus node, for people."""
-        if self.conforms:
+        if self.conforms and not self.violations:
             return f"Conforms: {self.checked_triples} triples checked, no violations."
-        lines = [f"Does not conform: {len(self.violations)} violation(s) on {len(self.by_focus())} resource(s)."]
+        if self.conforms:
+            lines = [f"Conforms: {self.checked_triples} triples checked, no violations; "
+                     f"{len(self.violations)} warning(s) on {len(self.by_focus())} resource(s)."]
+        else:
+            lines = [f"Does not conform: {len(self.violations)} violation(s) on {len(self.by_focus())} resource(s)."]
         for focus, violations in self.by_focus().items():
             lines.append("")
             lines.append(compact(focus))
