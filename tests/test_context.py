@@ -87,7 +87,7 @@ def test_withdrawals_of_consent_join_the_consent_timeline(kg):
 
 
 def test_norm_contestation(kg):
-    """Which states contested the responsibility to protect after Libya, when and where."""
+    """Which states contested the responsibility to protect after Libya (and over Syria), when and where."""
     result = [(r["date"], r["actor"], r["forum"], r["situation"]) for r in rows(kg, "norm-contestation", norm="responsibility-to-protect")]
     assert result == [
         ("2011-03-17", "Brazil", "UNSC", "Libya"),
@@ -96,6 +96,8 @@ def test_norm_contestation(kg):
         ("2011-05-04", "China", "UNSC", "Libya"),
         ("2011-05-04", "Russian Federation", "UNSC", "Libya"),
         ("2011-06-14", "South Africa", None, "Libya"),
+        ("2011-10-04", "China", "UNSC", "Syria"),
+        ("2011-10-04", "Russian Federation", "UNSC", "Syria"),
         ("2011-11-09", "Brazil", "Secretary-General of the United Nations", "Libya"),
     ]
     assert rows(kg, "norm-contestation", norm="protection-of-civilians") == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from peacekg.derive import FORCE_BY_KIND, derive_normative_force
+from peacekg.derive import derive_normative_force
 from peacekg.namespaces import DATA_GRAPH, ID, PKO
 
 FORCE = ID + "force/"
@@ -168,7 +168,28 @@ def test_derivation_prefers_asserted_force_and_walks_up_parts():
     store.add(ox.Quad(p, ox.NamedNode(PKO + "normativeForce"), ox.NamedNode(FORCE + "political-commitment"), data))
     derived = {(t.subject.value, t.object.value) for t in derive_normative_force(store)}
     assert derived == {(i.value, FORCE + "recommendation"), (q.value, FORCE + "political-commitment")}
-    assert len(FORCE_BY_KIND) == 9
+
+
+def test_peace_agreements_bind_as_treaties_only_between_states():
+    """An agreement whose parties are all states is a treaty between them; one
+    with an armed group among its parties is a political commitment."""
+    store = ox.Store()
+    data = ox.NamedNode(DATA_GRAPH)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    issued_by = ox.NamedNode(PKO + "issuedBy")
+    between_states, with_a_group = ox.NamedNode(ID + "agreement/a"), ox.NamedNode(ID + "agreement/b")
+    eri, eth, ruf = (ox.NamedNode(ID + s) for s in ("state/eri", "state/eth", "actor/ruf"))
+    store.bulk_extend([
+        ox.Quad(between_states, rdf_type, ox.NamedNode(PKO + "PeaceAgreement"), data),
+        ox.Quad(with_a_group, rdf_type, ox.NamedNode(PKO + "PeaceAgreement"), data),
+        ox.Quad(eri, rdf_type, ox.NamedNode(PKO + "State"), data),
+        ox.Quad(eth, rdf_type, ox.NamedNode(PKO + "State"), data),
+        ox.Quad(ruf, rdf_type, ox.NamedNode(PKO + "NonStateArmedGroup"), data),
+        ox.Quad(between_states, issued_by, eri, data), ox.Quad(between_states, issued_by, eth, data),
+        ox.Quad(with_a_group, issued_by, eth, data), ox.Quad(with_a_group, issued_by, ruf, data),
+    ])
+    derived = {(t.subject.value, t.object.value) for t in derive_normative_force(store)}
+    assert derived == {(between_states.value, FORCE + "treaty-obligation"), (with_a_group.value, FORCE + "political-commitment")}
 
 
 def test_statements_still_waiting_for_a_provision(kg):

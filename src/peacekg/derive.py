@@ -82,6 +82,12 @@ FORCE_BY_KIND: tuple[tuple[str, str], ...] = (
     ("?i a pko:Doctrine .", "doctrine-guidance"),
     ("?i a pko:Report .", "advisory-report"),
     ("?i a pko:Declaration .", "political-commitment"),
+    # A peace agreement between states only is a treaty between them; one with a
+    # non-state party (an armed group, a movement) is not a treaty in international
+    # law, whatever its force under national law or as a mandate's basis.
+    ("?i a pko:PeaceAgreement . FILTER NOT EXISTS { ?i pko:issuedBy ?party FILTER NOT EXISTS { ?party a pko:State } }",
+     "treaty-obligation"),
+    ("?i a pko:PeaceAgreement .", "political-commitment"),
 )
 
 
