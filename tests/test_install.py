@@ -118,5 +118,5 @@ def test_a_checkout_in_the_working_directory_takes_precedence(installed, tmp_pat
     result = _run([peacekg, "query", "missions", "--format", "csv"], cwd=tmp_path, env=installed["env"])
     assert result.returncode == 0, result.stderr
     acronyms = {r["acronym"] for r in csv.DictReader(io.StringIO(result.stdout))}
-    assert acronyms == {"UNMIL"}  # the checkout's one mission, not the bundled graph's 91
+    assert acronyms == {"UNMIL", "FIO"}  # the checkout's two operations (the fixture's), not the bundled graph's
     assert (tmp_path / ".peacekg-cache").is_dir()

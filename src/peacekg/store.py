@@ -89,6 +89,13 @@ class RemoteBackend:
         self.description = f"SPARQL endpoint {endpoint}"
 
     def _prologue(self, query: str) -> str:
+        # Leading comment lines (a stored query's #+ header) go: SPARQLWrapper
+        # guesses the query's form from its words, and a header mentioning, say,
+        # "add" or "drop" made it send a query as an update.
+        lines = query.split("\n")
+        while lines and lines[0].lstrip().startswith("#"):
+            lines.pop(0)
+        query = "\n".join(lines)
         declared = {p.lower() for p in _declared_prefixes(query)}
         return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared) + query
 
