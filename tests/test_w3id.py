@@ -88,7 +88,7 @@ def test_the_server_answers_where_each_rule_redirects(client, example):
     path = example[len(W3ID):]
     target = next(r.target(path) for r in RULES if r.target(path) is not None)
     local = target[len(TARGET):]
-    for accept in ("text/html", "*/*"):
+    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "*/*"):  # a browser, a program
         response = client.get(local, headers={"Accept": accept}, follow_redirects=False)
         assert response.status_code == 200, (example, local, accept, response.text[:200])
 
