@@ -11,7 +11,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 #: Folders of the checkout that make up the graph; copied whole into the wheel.
-GRAPH_FOLDERS = ("ontology", "data", "queries")
+GRAPH_FOLDERS = ("ontology", "shapes", "data", "queries")
 #: Files in those folders that are sources (anything else, e.g. editor backups, stays out).
 GRAPH_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".rdf", ".owl", ".rq", ".md"}
 

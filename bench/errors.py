@@ -1,5 +1,5 @@
 """Errors injected into synthetic data, at least one for every kind of
-constraint in ``ontology/shapes.ttl``, so that the SHACL engines can be checked
+constraint in ``shapes/shapes.ttl``, so that the SHACL engines can be checked
 to find the same violations."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A seeded, reproducible generator of synthetic peacekg data.
 
-The data follows ``ontology/peacekg.ttl`` and conforms to ``ontology/shapes.ttl``,
+The data follows ``ontology/peacekg.ttl`` and conforms to ``shapes/shapes.ttl``,
 uses the IRI and literal conventions of ``docs/data-conventions.md``, and keeps
 the proportions of the curated graph: most triples describe Security Council
 resolutions (an operation is established, then renewed many times), then

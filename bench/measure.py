@@ -52,6 +52,7 @@ def project_for(path: str) -> Path:
         shutil.rmtree(scratch, ignore_errors=True)
         (scratch / "data").mkdir(parents=True)
         shutil.copytree(ROOT / "ontology", scratch / "ontology")
+        shutil.copytree(ROOT / "shapes", scratch / "shapes")
         shutil.copytree(ROOT / "queries", scratch / "queries")
         (scratch / "data" / "synthetic.nt").symlink_to(Path(path).resolve())
         scratch.rename(folder)
@@ -477,7 +478,7 @@ def load_into_curated(path: str) -> dict:
 
     work = Path(tempfile.mkdtemp(prefix="peacekg-load-"))
     try:
-        for folder in ("ontology", "data", "queries"):
+        for folder in ("ontology", "shapes", "data", "queries"):
             shutil.copytree(ROOT / folder, work / folder)
         env = {key: value for key, value in os.environ.items() if key != "PEACEKG_CACHE"}
         env["PEACEKG_PROJECT"] = str(work)

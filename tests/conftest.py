@@ -26,7 +26,7 @@ def kg(project: Project) -> KnowledgeGraph:
 @pytest.fixture()
 def project_copy(tmp_path: Path) -> Path:
     """A private copy of the project's sources, with its own build cache."""
-    for folder in ("ontology", "data", "queries"):
+    for folder in ("ontology", "shapes", "data", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
 
@@ -36,7 +36,7 @@ def small_project(tmp_path: Path) -> Path:
     """A project with the real ontology, shapes and queries but a small data set
     (the valid shapes fixture): for commands whose cost grows with the data, such
     as validation with pySHACL, when the test is about the command, not the data."""
-    for folder in ("ontology", "queries"):
+    for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "data").mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "shapes" / "valid.ttl", tmp_path / "data" / "valid.ttl")

@@ -67,7 +67,7 @@ def test_the_wheel_carries_the_graph_sources(installed):
     import zipfile
 
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
-    for source in ("ontology/peacekg.ttl", "ontology/shapes.ttl", "data/missions-un-2000-present.ttl", "queries/missions.rq"):
+    for source in ("ontology/peacekg.ttl", "shapes/shapes.ttl", "data/missions-un-2000-present.ttl", "queries/missions.rq"):
         assert f"peacekg/_bundled/{source}" in names
     assert any(n.startswith("peacekg/_bundled/data/mandates/") for n in names)
     assert {"peacekg-0.1.0.dist-info/licenses/LICENSE", "peacekg-0.1.0.dist-info/licenses/LICENSE-DATA"} <= names

@@ -53,7 +53,7 @@ def load_with_catalog(released: publish.Release, start: str) -> tuple[list, list
 
 
 def test_data_owl_imports_resolve_offline_through_the_catalog(released, offline):
-    triples, resolved = load_with_catalog(released, "data.owl")
+    triples, resolved = load_with_catalog(released, "peacekg-data.owl")
     assert resolved == [f"https://w3id.org/peacekg/ontology/{released.version}"]
     subjects = {str(s) for s, _, _ in triples}
     assert PKO + "PeaceOperation" in subjects  # the ontology came in through the import
@@ -62,7 +62,7 @@ def test_data_owl_imports_resolve_offline_through_the_catalog(released, offline)
 
 def test_every_import_in_the_release_is_in_the_catalog(released):
     catalog = publish.read_catalog(released.path("catalog-v001.xml"))
-    for name in ("ontology.owl", "data.owl"):
+    for name in ("peacekg.owl", "peacekg-data.owl"):
         for q in ox.parse(path=str(released.path(name)), format=ox.RdfFormat.RDF_XML):
             if q.predicate.value == IMPORTS:
                 assert q.object.value in catalog
@@ -85,12 +85,29 @@ def test_owlready2_loads_the_release_offline(released, offline):
     assert world.search_one(iri="https://w3id.org/peacekg/id/mission/unmil") is not None
 
 
+def test_owlready2_opens_the_full_release_file_offline_with_no_catalog(released, offline):
+    """owlready2 ignores XML catalogs and reads neither Turtle nor JSON-LD:
+    peacekg-full.owl (RDF/XML, the ontology and the data, no imports) is the
+    file it opens on its own, and it finds the classes and the individuals."""
+    import owlready2
+
+    world = owlready2.World()
+    onto = world.get_ontology(released.path("peacekg-full.owl").as_uri()).load()
+    assert onto.imported_ontologies == []
+    classes = {c.iri for c in world.classes()}
+    assert {PKO + "PeaceOperation", PKO + "Norm", PKO + "LegalInstrument", PKO + "UNPeacekeepingOperation"} <= classes
+    assert len(classes) > 50
+    unmil = world.search_one(iri="https://w3id.org/peacekg/id/mission/unmil")
+    assert [c.iri for c in unmil.is_a] == [PKO + "UNPeacekeepingOperation"]
+    assert [str(label) for label in unmil.label] == ["United Nations Mission in Liberia"]
+
+
 def test_ontology_and_data_stay_in_owl2_dl(released):
     """Every class and property used is declared, no IRI is punned between kinds
     of property, every datatype is in the OWL 2 datatype map, and non-simple
     properties obey the global restrictions (the quality report's DL checks)."""
-    onto = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(released.path("ontology.owl")), format=ox.RdfFormat.RDF_XML)]
-    data = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(released.path("data.nt")), format=ox.RdfFormat.N_TRIPLES)]
+    onto = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(released.path("peacekg.owl")), format=ox.RdfFormat.RDF_XML)]
+    data = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(released.path("peacekg-data.nt")), format=ox.RdfFormat.N_TRIPLES)]
     dl_checks = {"undeclared_term", "used_not_defined", "punning", "datatype_not_in_map", "property_kind_mismatch", "non_simple_property", "literal_for_object_property"}
     issues = quality.check_ontology(onto) + quality.check_data(onto, data)
     assert [i for i in issues if i.check in dl_checks] == []
@@ -98,17 +115,17 @@ def test_ontology_and_data_stay_in_owl2_dl(released):
 
 def test_dates_use_xsd_datetime_never_xsd_date(released):
     """xsd:date is not in the OWL 2 datatype map; HermiT would reject it."""
-    for name in ("ontology.nt", "data.nt"):
+    for name in ("peacekg.nt", "peacekg-data.nt"):
         text = released.path(name).read_text()
         assert f"<{XSD}date>" not in text, name
-    onto = list(ox.parse(path=str(released.path("ontology.nt")), format=ox.RdfFormat.N_TRIPLES))
+    onto = list(ox.parse(path=str(released.path("peacekg.nt")), format=ox.RdfFormat.N_TRIPLES))
     ranges = {q.object.value for q in onto if q.predicate.value == RDFS + "range" and q.subject.value in (PKO + "startDate", PKO + "adoptionDate")}
     assert ranges == {XSD + "dateTime"}
 
 
 def test_no_annotation_property_is_also_an_object_property(released):
     kinds: dict[str, set[str]] = {}
-    for q in ox.parse(path=str(released.path("ontology.nt")), format=ox.RdfFormat.N_TRIPLES):
+    for q in ox.parse(path=str(released.path("peacekg.nt")), format=ox.RdfFormat.N_TRIPLES):
         if q.predicate.value == RDF + "type" and q.object.value in (OWL + "AnnotationProperty", OWL + "ObjectProperty", OWL + "DatatypeProperty"):
             kinds.setdefault(q.subject.value, set()).add(q.object.value)
     assert kinds
@@ -126,7 +143,7 @@ def release_triples(released: publish.Release, *names: str) -> list[ox.Triple]:
 @pytest.mark.slow
 @pytest.mark.skipif(not reason.java_available(), reason="HermiT needs Java")
 def test_hermit_ontology_alone_is_consistent_and_satisfiable(released):
-    report = reason.check_consistency(release_triples(released, "ontology.nt"))
+    report = reason.check_consistency(release_triples(released, "peacekg.nt"))
     assert report.consistent, report.message
     assert report.unsatisfiable == []
 
@@ -134,7 +151,7 @@ def test_hermit_ontology_alone_is_consistent_and_satisfiable(released):
 @pytest.mark.slow
 @pytest.mark.skipif(not reason.java_available(), reason="HermiT needs Java")
 def test_hermit_ontology_with_data_is_consistent_and_satisfiable(released):
-    report = reason.check_consistency(release_triples(released, "ontology.nt", "data.nt"))
+    report = reason.check_consistency(release_triples(released, "peacekg.nt", "peacekg-data.nt"))
     assert report.consistent, report.message
     assert report.unsatisfiable == []
     assert report.triples > 1000

@@ -169,7 +169,7 @@ def test_report_command_on_the_real_graph(kg):
 
 
 def test_report_command_fails_on_an_ontology_error(tmp_path):
-    for folder in ("ontology", "data", "queries"):
+    for folder in ("ontology", "shapes", "data", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     with open(tmp_path / "ontology" / "peacekg.ttl", "a") as fh:
         fh.write('\npko:Oops a owl:Class ; rdfs:label "norm"@en .\n')

@@ -41,21 +41,23 @@ def released(project, tmp_path_factory) -> publish.Release:
     return publish.release(project, tmp_path_factory.mktemp("dist"))
 
 
-def expected_triples(content: publish.ReleaseContent, name: str) -> list:
+def expected_triples(content: publish.ReleaseContent, file: publish.ReleaseFile) -> list:
     graphs = content.graphs
     return {
         "ontology": graphs[ONTOLOGY_GRAPH],
-        "data": graphs[DATA_GRAPH] + (publish.data_ontology_header(content.version) if name == "data.owl" else []),
+        "base": publish.base_module(graphs[ONTOLOGY_GRAPH], content.version),
+        "full": publish.full_ontology(content),
+        "data": graphs[DATA_GRAPH] + (publish.data_ontology_header(content.version) if file.name == "peacekg-data.owl" else []),
         "inferred": graphs[INFERRED_GRAPH],
         "shapes": content.shapes,
-    }[name.split(".")[0]]
+    }[file.part]
 
 
-@pytest.mark.parametrize("file", [f for f in publish.RDF_FILES if not f.name.startswith("peacekg.")], ids=lambda f: f.name)
+@pytest.mark.parametrize("file", [f for f in publish.RDF_FILES if f.part != "dataset"], ids=lambda f: f.name)
 def test_each_graph_file_round_trips(file, released, content):
     """Re-parsing a file gives a graph isomorphic to the triples written."""
     parsed = parse(released.path(file.name))
-    assert isomorphic(quads_to_rdflib_graph(parsed), quads_to_rdflib_graph(expected_triples(content, file.name)))
+    assert isomorphic(quads_to_rdflib_graph(parsed), quads_to_rdflib_graph(expected_triples(content, file)))
 
 
 @pytest.mark.parametrize("name", ["peacekg.nq", "peacekg.trig"])
@@ -71,7 +73,7 @@ def test_rdfxml_reads_back_in_rdflib_too(released, content):
     """OWL tools use their own RDF/XML parsers; rdflib's agrees with ours."""
     import rdflib
 
-    graph = rdflib.Graph().parse(released.path("ontology.owl"), format="xml")
+    graph = rdflib.Graph().parse(released.path("peacekg.owl"), format="xml")
     assert isomorphic(graph, quads_to_rdflib_graph(content.graphs[ONTOLOGY_GRAPH]))
 
 
@@ -102,14 +104,14 @@ def test_every_file_is_listed_and_checksummed(released):
 def test_version_is_stamped(project, tmp_path):
     written = publish.release(project, tmp_path, "2.0.0-rc.1")
     assert written.folder.name == "peacekg-2.0.0-rc.1"
-    onto = parse(written.path("ontology.ttl"))
+    onto = parse(written.path("peacekg.ttl"))
     header = ox.NamedNode("https://w3id.org/peacekg/ontology")
     assert [q.object for q in onto if q.subject == header and q.predicate.value == OWL + "versionIRI"] == [
         ox.NamedNode("https://w3id.org/peacekg/ontology/2.0.0-rc.1")
     ]
     assert [q.object.value for q in onto if q.subject == header and q.predicate.value == OWL + "versionInfo"] == ["2.0.0-rc.1"]
     catalog = publish.read_catalog(written.path("catalog-v001.xml"))
-    assert catalog["https://w3id.org/peacekg/ontology/2.0.0-rc.1"] == written.path("ontology.owl").resolve()
+    assert catalog["https://w3id.org/peacekg/ontology/2.0.0-rc.1"] == written.path("peacekg.owl").resolve()
 
 
 def test_default_version_is_the_ontologys(released, project):
@@ -134,7 +136,7 @@ def test_void_describes_the_dataset_and_every_distribution(released, content):
     total = sum(len(ts) for ts in content.graphs.values())
     assert [o.value for o in objects(dataset, VOID + "triples")] == [str(total)]
     assert int(objects(dataset, VOID + "classes")[0].value) > 10
-    assert objects(dataset, VOID + "sparqlEndpoint") == [ox.NamedNode(publish.DEFAULT_SPARQL_ENDPOINT)]
+    assert objects(dataset, VOID + "sparqlEndpoint") == [ox.NamedNode("https://w3id.org/peacekg/sparql")]
     distributions = objects(dataset, DCAT + "distribution")
     assert len(distributions) == len(publish.RDF_FILES)
     for dist in distributions:
@@ -151,8 +153,8 @@ def test_void_describes_the_dataset_and_every_distribution(released, content):
 
 def test_catalog_maps_both_ontology_iris_to_local_files(released):
     catalog = publish.read_catalog(released.path("catalog-v001.xml"))
-    assert catalog["https://w3id.org/peacekg/ontology"] == released.path("ontology.owl").resolve()
-    assert catalog[f"https://w3id.org/peacekg/ontology/{released.version}"] == released.path("ontology.owl").resolve()
+    assert catalog["https://w3id.org/peacekg/ontology"] == released.path("peacekg.owl").resolve()
+    assert catalog[f"https://w3id.org/peacekg/ontology/{released.version}"] == released.path("peacekg.owl").resolve()
     assert all(path.is_file() for path in catalog.values())
 
 
@@ -208,8 +210,132 @@ def test_a_failed_write_leaves_no_half_release(project, tmp_path, monkeypatch, r
 def test_release_command(tmp_path):
     result = CliRunner().invoke(app, ["release", "--out", str(tmp_path), "--version", "0.0.1-test"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "peacekg-0.0.1-test" / "ontology.owl").is_file()
+    assert (tmp_path / "peacekg-0.0.1-test" / "peacekg.owl").is_file()
     assert "catalog-v001.xml" in result.output
     result = CliRunner().invoke(app, ["release", "--out", str(tmp_path), "--version", "no/slashes"])
     assert result.exit_code == 2
     assert "error: version" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Names of the ontology release pipelines, variants, JSON-LD, DCAT
+# ---------------------------------------------------------------------------
+
+
+def test_files_are_named_as_ontology_release_pipelines_name_them(released):
+    assert sorted(p.name for p in released.folder.iterdir() if p.name.startswith("peacekg")) == [
+        "peacekg-base.owl", "peacekg-base.ttl", "peacekg-context.jsonld",
+        "peacekg-data.nt", "peacekg-data.owl", "peacekg-data.ttl",
+        "peacekg-full.jsonld", "peacekg-full.owl", "peacekg-full.ttl",
+        "peacekg-inferred.nt", "peacekg-inferred.ttl", "peacekg-shapes.ttl",
+        "peacekg.jsonld", "peacekg.nq", "peacekg.nt", "peacekg.owl", "peacekg.trig", "peacekg.ttl",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, variant", [("peacekg.owl", ""), ("peacekg-base.owl", "/base"), ("peacekg-full.owl", "/full")])
+def test_each_variant_has_its_version_iri_and_the_catalog_maps_it_to_its_file(released, name, variant):
+    header = ox.NamedNode("https://w3id.org/peacekg/ontology")
+    triples = parse(released.path(name))
+    iri = f"https://w3id.org/peacekg/ontology/{released.version}{variant}"
+    assert [q.object.value for q in triples if q.subject == header and q.predicate.value == OWL + "versionIRI"] == [iri]
+    assert [q.subject for q in triples if q.predicate.value == RDF + "type" and q.object.value == OWL + "Ontology"] == [header]
+    assert [q for q in triples if q.predicate.value == OWL + "imports"] == []
+    assert publish.read_catalog(released.path("catalog-v001.xml"))[iri] == released.path(name).resolve()
+
+
+def test_base_holds_only_the_ontologys_own_terms_and_full_holds_the_data(released):
+    def subjects(name):
+        return {q.subject.value for q in parse(released.path(name)) if isinstance(q.subject, ox.NamedNode)}
+
+    base, main, full = subjects("peacekg-base.ttl"), subjects("peacekg.ttl"), subjects("peacekg-full.ttl")
+    assert PKO + "PeaceOperation" in base and SKOS + "Concept" in main
+    assert {s for s in base if not s.startswith(PKO)} == {"https://w3id.org/peacekg/ontology"}
+    assert main - base == {s for s in main if not s.startswith(PKO) and s != "https://w3id.org/peacekg/ontology"}
+    assert "https://w3id.org/peacekg/id/mission/unmil" in full and "https://w3id.org/peacekg/id/mission/unmil" not in main
+    assert main <= full
+
+
+def test_jsonld_is_compact_and_uses_the_shipped_context(released):
+    import json
+
+    context = json.loads(released.path("peacekg-context.jsonld").read_text())["@context"]
+    full = json.loads(released.path("peacekg-full.jsonld").read_text())
+    assert full["@context"] == context
+    assert json.loads(released.path("peacekg.jsonld").read_text())["@context"] == context
+    assert context["pko"] == PKO and context["hostCountry"] == {"@id": "pko:hostCountry", "@type": "@id"}
+    unmil = next(n for n in full["@graph"] if n["id"] == "mission:unmil")
+    assert unmil["type"] == "pko:UNPeacekeepingOperation"
+    assert unmil["label"] == "United Nations Mission in Liberia"
+    assert unmil["hostCountry"] == "state:lbr"
+    assert unmil["startDate"] == "2003-10-01T00:00:00"
+    assert unmil["establishedBy"] == "instrument:s-res-1509-2003"
+    keys = {k for node in full["@graph"] for k in node}
+    assert not [k for k in keys if k.startswith("http")]
+
+
+def test_jsonld_keeps_values_that_do_not_fit_their_term():
+    """A value of another datatype than the term's is written under the prefixed
+    name with its type, and expanding the document gives the same triples."""
+    import rdflib
+
+    from peacekg import jsonld
+    from peacekg.namespaces import XSD
+
+    onto = [
+        ox.Triple(ox.NamedNode(PKO + "startDate"), ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "DatatypeProperty")),
+        ox.Triple(ox.NamedNode(PKO + "startDate"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range"), ox.NamedNode(XSD + "dateTime")),
+    ]
+    x = ox.NamedNode("https://w3id.org/peacekg/id/mission/x")
+    triples = [
+        ox.Triple(x, ox.NamedNode(PKO + "startDate"), ox.Literal("2003-10-01T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))),
+        ox.Triple(x, ox.NamedNode(PKO + "startDate"), ox.Literal("2003", datatype=ox.NamedNode(XSD + "gYear"))),
+        ox.Triple(x, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("x", language="fr")),
+        ox.Triple(x, ox.NamedNode("http://example.org/other"), ox.NamedNode("http://example.org/y")),
+    ]
+    document = jsonld.compact(triples, jsonld.context(onto))
+    import json
+
+    (node,) = json.loads(document)["@graph"]
+    assert node == {
+        "id": "mission:x",
+        "startDate": "2003-10-01T00:00:00",
+        "pko:startDate": {"@type": "xsd:gYear", "@value": "2003"},
+        "rdfs:label": {"@language": "fr", "@value": "x"},
+        "http://example.org/other": {"@id": "http://example.org/y"},
+    }
+    assert isomorphic(rdflib.Graph().parse(data=document, format="json-ld"), quads_to_rdflib_graph(triples))
+
+
+def test_void_names_publisher_contact_keywords_dates_and_licence_per_distribution(project, tmp_path):
+    written = publish.release(project, tmp_path, "9.9.9", base_url="https://example.org/peacekg/release/{version}/", date="2026-12-01")
+    void = parse(written.path("void.ttl"))
+
+    def objects(subject: str, predicate: str) -> list:
+        return sorted(q.object.value for q in void if q.subject.value == subject and q.predicate.value == predicate)
+
+    dataset = f"{publish.DATASET_IRI}/9.9.9"
+    dct = "http://purl.org/dc/terms/"
+    assert objects(dataset, VOID + "sparqlEndpoint") == ["https://example.org/peacekg/sparql"]
+    assert objects(dataset, dct + "issued") == objects(dataset, dct + "modified") == ["2026-12-01"]
+    assert objects(publish.DATASET_IRI, dct + "issued") == ["2026-11-28"]  # the ontology's dct:created
+    (publisher,) = objects(dataset, dct + "publisher")
+    assert objects(publisher, "http://xmlns.com/foaf/0.1/name") == ["The peacekg contributors"]
+    (contact,) = objects(dataset, DCAT + "contactPoint")
+    assert objects(contact, "http://www.w3.org/2006/vcard/ns#hasURL") == ["https://w3id.org/peacekg/"]
+    assert "peacekeeping" in objects(dataset, DCAT + "keyword")
+    distributions = objects(dataset, DCAT + "distribution")
+    assert len(distributions) == len(publish.RDF_FILES)
+    for dist in distributions:
+        assert objects(dist, dct + "license") == ["https://creativecommons.org/licenses/by/4.0/"], dist
+        assert objects(dist, DCAT + "downloadURL")[0].startswith("https://example.org/peacekg/release/9.9.9/peacekg")
+    assert objects(f"{dataset}/data", VOID + "dataDump") == ["https://example.org/peacekg/release/9.9.9/peacekg-data.nt"]
+
+
+def test_an_explicit_endpoint_wins_and_a_bad_date_is_refused(tmp_path):
+    result = CliRunner().invoke(app, ["release", "--out", str(tmp_path), "--version", "0.0.2", "--sparql-endpoint", "https://example.org/q"])
+    assert result.exit_code == 0, result.output
+    void = parse(tmp_path / "peacekg-0.0.2" / "void.ttl")
+    assert {q.object.value for q in void if q.predicate.value == VOID + "sparqlEndpoint"} == {"https://example.org/q"}
+    result = CliRunner().invoke(app, ["release", "--out", str(tmp_path), "--version", "0.0.3", "--date", "yesterday"])
+    assert result.exit_code == 2
+    assert "error: date 'yesterday' must be a day such as 2026-11-28" in result.output

@@ -85,3 +85,15 @@ def test_the_setting_of_an_operation_is_covered_by_shapes(shapes):
     fixtures = {expectations(path)[0] for path in INVALID}
     assert {"PeaceAgreementShape", "ArmedConflictShape", "NonStateArmedGroupShape", "ConsentEventShape",
             "SpecialPoliticalMissionShape", "DatedStanceShape"} <= fixtures
+
+
+def test_shapes_live_apart_from_the_ontology_and_are_no_owl_ontology(project: Project, ontology, shapes):
+    """A tool that loads ontology/ (Protégé, ROBOT, the OWL API) never reads
+    the shapes as OWL axioms: they are in shapes/, and declare no owl:Ontology."""
+    from peacekg.namespaces import OWL, RDF, SH
+
+    assert project.shapes_file == project.root / "shapes" / "shapes.ttl"
+    assert project.shapes_file not in project.ontology_files
+    assert [q.subject for q in shapes if q.predicate.value == RDF + "type" and q.object.value == OWL + "Ontology"] == []
+    assert [q.subject for q in ontology if q.predicate.value.startswith(SH)] == []
+    assert sum(1 for q in shapes if q.predicate.value == RDF + "type" and q.object.value == SH + "NodeShape") > 20

@@ -1,6 +1,14 @@
 """Release files: the ontology for Protégé and OWL tools, the whole graph for
-triple stores, a VoID/DCAT description, an XML catalog, checksums and the
-ontology documentation, written deterministically and atomically.
+triple stores, a VoID/DCAT description, an XML catalog, a JSON-LD context,
+checksums and the ontology documentation, written deterministically and
+atomically.
+
+File names follow the ontology release pipelines (ODK/ROBOT): ``peacekg.owl``
+(and ``.ttl``, ``.jsonld``, ``.nt``) is the ontology, the file its IRI and
+version IRI resolve to; ``peacekg-base`` holds only the axioms about the
+ontology's own terms; ``peacekg-full`` is the ontology and the data as one OWL
+ontology without imports (what owlready2 and Protégé open offline); the other
+files are prefixed ``peacekg-`` too.
 
 The same sources and version always give byte-identical files: every file is
 sorted, blank nodes get labels derived from their content (never the random
@@ -22,11 +30,15 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from .errors import PeacekgError
+
+
+from . import jsonld
 from .formats import GRAPH_FORMATS, serialize_graph
 from .namespaces import (
     DATA_GRAPH,
     DCAT,
     DCT,
+    FOAF,
     ID,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
@@ -41,15 +53,32 @@ from .sources import Project
 
 #: IRI of the dataset that the VoID description describes.
 DATASET_IRI = "https://w3id.org/peacekg/dataset"
-#: IRI of the data as an OWL ontology (``data.owl``), which imports the ontology.
+#: IRI of the data as an OWL ontology (``peacekg-data.owl``), which imports the ontology.
 DATA_ONTOLOGY_IRI = "https://w3id.org/peacekg/data"
+#: The project's address: the w3id redirects (``w3id/.htaccess``) send it to the server.
+SITE_URL = "https://w3id.org/peacekg/"
 #: Where a published release is expected to live; ``{version}`` is filled in.
-DEFAULT_BASE_URL = "https://w3id.org/peacekg/release/{version}/"
-#: The SPARQL endpoint written into the VoID description unless one is given: the
-#: address ``oxigraph serve`` listens on by default. Publishers pass their own.
-DEFAULT_SPARQL_ENDPOINT = "http://localhost:7878/query"
+DEFAULT_BASE_URL = SITE_URL + "release/{version}/"
+#: Who publishes the dataset, and where to reach them (the project's site).
+PUBLISHER_NAME = "The peacekg contributors"
+CONTACT_URL = SITE_URL
+#: Keywords of the dataset (``dcat:keyword``).
+KEYWORDS: tuple[str, ...] = (
+    "peacekeeping",
+    "peace operations",
+    "international norms",
+    "United Nations",
+    "Security Council resolutions",
+    "mandates",
+    "protection of civilians",
+    "responsibility to protect",
+    "knowledge graph",
+    "ontology",
+)
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 SPDX = "http://spdx.org/rdf/terms#"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
@@ -58,6 +87,8 @@ _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$")
 
 #: The named graphs of a release, by short name.
 PARTS: dict[str, str] = {"ontology": ONTOLOGY_GRAPH, "data": DATA_GRAPH, "inferred": INFERRED_GRAPH}
+#: The N-Triples file of each named graph, by short name.
+PART_DUMPS: dict[str, str] = {"ontology": "peacekg.nt", "data": "peacekg-data.nt", "inferred": "peacekg-inferred.nt"}
 
 
 @dataclass(frozen=True)
@@ -65,33 +96,40 @@ class ReleaseFile:
     """One file of a release and what it holds."""
 
     name: str
-    fmt: str  # a GRAPH_FORMATS name, or "xml", "html", "svg", "text"
+    fmt: str  # a GRAPH_FORMATS name, or "json", "xml", "html", "svg", "text"
     description: str
+    part: str = ""  # what it holds: "ontology", "base", "full", "data", "inferred", "dataset", "shapes"
 
     @property
     def media_type(self) -> str:
         if self.fmt in GRAPH_FORMATS:
             return GRAPH_FORMATS[self.fmt].media_type
-        return {"xml": "application/xml", "html": "text/html", "svg": "image/svg+xml"}.get(self.fmt, "text/plain")
+        return {"json": "application/ld+json", "xml": "application/xml", "html": "text/html", "svg": "image/svg+xml"}.get(self.fmt, "text/plain")
 
 
 #: The RDF files of every release, in the order the VoID description lists them.
 RDF_FILES: tuple[ReleaseFile, ...] = (
-    ReleaseFile("ontology.owl", "rdfxml", "The ontology in RDF/XML, the format Protégé and the OWL API read first."),
-    ReleaseFile("ontology.ttl", "turtle", "The ontology in Turtle."),
-    ReleaseFile("ontology.jsonld", "jsonld", "The ontology in JSON-LD."),
-    ReleaseFile("ontology.nt", "ntriples", "The ontology graph in N-Triples."),
-    ReleaseFile("data.ttl", "turtle", "The data graph in Turtle."),
-    ReleaseFile("data.nt", "ntriples", "The data graph in N-Triples."),
-    ReleaseFile("data.owl", "rdfxml", "The data as an OWL ontology that imports the ontology by its version IRI (open in Protégé)."),
-    ReleaseFile("inferred.ttl", "turtle", "The OWL 2 RL closure (the inferred graph) in Turtle."),
-    ReleaseFile("inferred.nt", "ntriples", "The OWL 2 RL closure (the inferred graph) in N-Triples."),
-    ReleaseFile("peacekg.nq", "nquads", "The whole graph: ontology, data and inferred named graphs, in N-Quads."),
-    ReleaseFile("peacekg.trig", "trig", "The whole graph: ontology, data and inferred named graphs, in TriG."),
-    ReleaseFile("shapes.ttl", "turtle", "The SHACL shapes the data conforms to."),
+    ReleaseFile("peacekg.owl", "rdfxml", "The ontology in RDF/XML, the format Protégé and the OWL API read first; its IRI and version IRI resolve to this file.", "ontology"),
+    ReleaseFile("peacekg.ttl", "turtle", "The ontology in Turtle.", "ontology"),
+    ReleaseFile("peacekg.jsonld", "jsonld", "The ontology in compact JSON-LD (peacekg-context.jsonld inline).", "ontology"),
+    ReleaseFile("peacekg.nt", "ntriples", "The ontology graph in N-Triples.", "ontology"),
+    ReleaseFile("peacekg-base.owl", "rdfxml", "The base module: only the axioms about the ontology's own terms, without the declarations of reused vocabularies and without data.", "base"),
+    ReleaseFile("peacekg-base.ttl", "turtle", "The base module in Turtle.", "base"),
+    ReleaseFile("peacekg-full.owl", "rdfxml", "The ontology and the data as one OWL ontology with no imports (owlready2 and Protégé open it offline).", "full"),
+    ReleaseFile("peacekg-full.ttl", "turtle", "The ontology and the data in Turtle.", "full"),
+    ReleaseFile("peacekg-full.jsonld", "jsonld", "The ontology and the data in compact JSON-LD (peacekg-context.jsonld inline).", "full"),
+    ReleaseFile("peacekg-data.ttl", "turtle", "The data graph in Turtle.", "data"),
+    ReleaseFile("peacekg-data.nt", "ntriples", "The data graph in N-Triples.", "data"),
+    ReleaseFile("peacekg-data.owl", "rdfxml", "The data as an OWL ontology that imports the ontology by its version IRI (Protégé, with catalog-v001.xml).", "data"),
+    ReleaseFile("peacekg-inferred.ttl", "turtle", "The OWL 2 RL closure (the inferred graph) in Turtle.", "inferred"),
+    ReleaseFile("peacekg-inferred.nt", "ntriples", "The OWL 2 RL closure (the inferred graph) in N-Triples.", "inferred"),
+    ReleaseFile("peacekg.nq", "nquads", "The whole graph: ontology, data and inferred named graphs, in N-Quads.", "dataset"),
+    ReleaseFile("peacekg.trig", "trig", "The whole graph: ontology, data and inferred named graphs, in TriG.", "dataset"),
+    ReleaseFile("peacekg-shapes.ttl", "turtle", "The SHACL shapes the data conforms to (not an OWL ontology).", "shapes"),
 )
 #: Files that describe the others (not listed as distributions).
 META_FILES: tuple[ReleaseFile, ...] = (
+    ReleaseFile("peacekg-context.jsonld", "json", "The JSON-LD context of peacekg's compact JSON-LD (prefixes and one term per property)."),
     ReleaseFile("void.ttl", "turtle", "VoID and DCAT description of the dataset and its distributions."),
     ReleaseFile("catalog-v001.xml", "xml", "XML catalog mapping the ontology IRIs to the local files (Protégé)."),
     ReleaseFile("index.html", "html", "Ontology documentation."),
@@ -122,8 +160,10 @@ class Release:
         return self.folder / name
 
 
-def version_iri(version: str) -> str:
-    return f"{ONTOLOGY_IRI}/{version}"
+def version_iri(version: str, variant: str = "") -> str:
+    """The version IRI of the ontology (``variant`` "base" or "full": of that
+    release variant, as ODK names them)."""
+    return f"{ONTOLOGY_IRI}/{version}" + (f"/{variant}" if variant else "")
 
 
 def folder_name(version: str) -> str:
@@ -142,6 +182,8 @@ class ReleaseContent:
     version: str
     graphs: dict[str, list[ox.Triple]]  # graph IRI -> triples
     shapes: list[ox.Triple]
+    date: str | None = None  # the release date (YYYY-MM-DD), for dct:issued/modified
+    created: str | None = None  # the ontology's dct:created date (YYYY-MM-DD)
 
     def quads(self) -> list[ox.Quad]:
         return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g, ts in self.graphs.items() for t in ts]
@@ -164,7 +206,32 @@ def stamp_version(ontology: Iterable[ox.Triple], version: str) -> list[ox.Triple
     return kept
 
 
-def collect(project: Project, version: str | None = None) -> ReleaseContent:
+def ontology_date(triples: Iterable[ox.Triple | ox.Quad], predicate: str) -> str | None:
+    """The date part of a ``dct:`` date of the ontology header, if any."""
+    for t in triples:
+        if t.subject == ox.NamedNode(ONTOLOGY_IRI) and t.predicate.value == predicate:
+            return t.object.value[:10]
+    return None
+
+
+def release_date(ontology: list[ox.Triple], date: str | None = None) -> str | None:
+    """The release date: ``date`` if given, else ``$SOURCE_DATE_EPOCH`` (the
+    reproducible-builds convention), else the ontology's ``dct:modified`` or
+    ``dct:created``. Never the clock, so rebuilding gives the same bytes."""
+    import datetime
+
+    if date:
+        try:
+            return datetime.date.fromisoformat(date).isoformat()
+        except ValueError:
+            raise ReleaseError(f"date {date!r} must be a day such as 2026-11-28") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    return ontology_date(ontology, DCT + "modified") or ontology_date(ontology, DCT + "created")
+
+
+def collect(project: Project, version: str | None = None, date: str | None = None) -> ReleaseContent:
     """The release's triples from the project's (cached) build."""
     from .build import cached_build
     from .sources import parse_file
@@ -190,7 +257,8 @@ def collect(project: Project, version: str | None = None) -> ReleaseContent:
     mapping = canonical_bnode_labels([t for ts in graphs.values() for t in ts])
     graphs = {iri: relabel(ts, mapping) for iri, ts in graphs.items()}
     shapes = relabel(shapes, canonical_bnode_labels(shapes))
-    return ReleaseContent(version, graphs, shapes)
+    onto = graphs[ONTOLOGY_GRAPH]
+    return ReleaseContent(version, graphs, shapes, release_date(onto, date), ontology_date(onto, DCT + "created"))
 
 
 # ---------------------------------------------------------------------------
@@ -257,7 +325,7 @@ def relabel(triples: Iterable[ox.Triple], mapping: Mapping[ox.BlankNode, ox.Blan
 
 
 def data_ontology_header(version: str) -> list[ox.Triple]:
-    """The header that makes ``data.owl`` an OWL ontology importing the ontology."""
+    """The header that makes ``peacekg-data.owl`` an OWL ontology importing the ontology."""
     data = ox.NamedNode(DATA_ONTOLOGY_IRI)
     return [
         ox.Triple(data, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Ontology")),
@@ -268,34 +336,68 @@ def data_ontology_header(version: str) -> list[ox.Triple]:
     ]
 
 
+def with_version_iri(ontology: Iterable[ox.Triple], iri: str) -> list[ox.Triple]:
+    """The ontology with its header's ``owl:versionIRI`` set to ``iri``."""
+    header, predicate = ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(OWL + "versionIRI")
+    kept = [t for t in ontology if not (t.subject == header and t.predicate == predicate)]
+    return [*kept, ox.Triple(header, predicate, ox.NamedNode(iri))]
+
+
+def base_module(ontology: list[ox.Triple], version: str) -> list[ox.Triple]:
+    """ODK's base module: the header and the axioms whose subject is one of the
+    ontology's own terms (with the blank nodes they reach), without the
+    declarations of reused vocabularies."""
+    by_subject: dict[object, list[ox.Triple]] = defaultdict(list)
+    for t in ontology:
+        by_subject[t.subject].append(t)
+    pending = [s for s in by_subject if isinstance(s, ox.NamedNode) and (s.value.startswith(PKO) or s.value == ONTOLOGY_IRI)]
+    seen, kept = set(pending), []
+    while pending:
+        for t in by_subject[pending.pop()]:
+            kept.append(t)
+            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                seen.add(t.object)
+                pending.append(t.object)
+    return with_version_iri(kept, version_iri(version, "base"))
+
+
+def full_ontology(content: ReleaseContent) -> list[ox.Triple]:
+    """The ontology and the data as one OWL ontology, with no imports."""
+    onto = with_version_iri(content.graphs[ONTOLOGY_GRAPH], version_iri(content.version, "full"))
+    return onto + content.graphs[DATA_GRAPH]
+
+
 def render_rdf_files(content: ReleaseContent) -> dict[str, bytes]:
     """The bytes of every RDF file of the release (not the VoID description)."""
     onto, data, inferred = (content.graphs[PARTS[k]] for k in ("ontology", "data", "inferred"))
-    quads = content.quads()
-    sources: dict[str, list] = {
-        "ontology.owl": onto,
-        "ontology.ttl": onto,
-        "ontology.jsonld": onto,
-        "ontology.nt": onto,
-        "data.ttl": data,
-        "data.nt": data,
-        "data.owl": data + data_ontology_header(content.version),
-        "inferred.ttl": inferred,
-        "inferred.nt": inferred,
-        "peacekg.nq": quads,
-        "peacekg.trig": quads,
-        "shapes.ttl": content.shapes,
+    ctx = jsonld.context(onto)
+    triples: dict[str, list] = {
+        "ontology": onto,
+        "base": base_module(onto, content.version),
+        "full": full_ontology(content),
+        "data": data,
+        "inferred": inferred,
+        "dataset": content.quads(),
+        "shapes": content.shapes,
     }
-    return {f.name: serialize_graph(sources[f.name], f.fmt) for f in RDF_FILES}
+    files = {}
+    for f in RDF_FILES:
+        chosen = triples[f.part]
+        if f.name == "peacekg-data.owl":
+            chosen = data + data_ontology_header(content.version)
+        files[f.name] = jsonld.compact(chosen, ctx) if f.fmt == "jsonld" else serialize_graph(chosen, f.fmt)
+    return files
 
 
 def catalog_xml(version: str) -> bytes:
     """Protégé's ``catalog-v001.xml``: the ontology IRIs resolved to local files."""
     entries = [
-        (ONTOLOGY_IRI, "ontology.owl"),
-        (version_iri(version), "ontology.owl"),
-        (DATA_ONTOLOGY_IRI, "data.owl"),
-        (f"{DATA_ONTOLOGY_IRI}/{version}", "data.owl"),
+        (ONTOLOGY_IRI, "peacekg.owl"),
+        (version_iri(version), "peacekg.owl"),
+        (version_iri(version, "base"), "peacekg-base.owl"),
+        (version_iri(version, "full"), "peacekg-full.owl"),
+        (DATA_ONTOLOGY_IRI, "peacekg-data.owl"),
+        (f"{DATA_ONTOLOGY_IRI}/{version}", "peacekg-data.owl"),
     ]
     lines = [
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
@@ -335,10 +437,30 @@ def void_description(
     def integer(n: int, datatype: str = "integer") -> ox.Literal:
         return ox.Literal(str(n), datatype=ox.NamedNode(XSD + datatype))
 
+    def day(value: str) -> ox.Literal:
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+
     all_triples = [t for ts in content.graphs.values() for t in ts]
+    publisher = ox.NamedNode(f"{DATASET_IRI}#publisher")
+    contact = ox.NamedNode(f"{DATASET_IRI}#contact")
+    license = ox.NamedNode(LICENSE)
     add(ds, RDF + "type", ox.NamedNode(DCAT + "Dataset"))
     add(ds, DCT + "title", ox.Literal("peacekg", language="en"))
     add(ds, DCAT + "hasVersion", release)
+    add(ds, DCT + "publisher", publisher)
+    add(ds, DCAT + "landingPage", ox.NamedNode(SITE_URL))
+    if content.created:
+        add(ds, DCT + "issued", day(content.created))
+    add(publisher, RDF + "type", ox.NamedNode(FOAF + "Agent"))
+    add(publisher, FOAF + "name", ox.Literal(PUBLISHER_NAME))
+    add(publisher, FOAF + "homepage", ox.NamedNode(SITE_URL))
+    add(contact, RDF + "type", ox.NamedNode(VCARD + "Organization"))
+    add(contact, VCARD + "fn", ox.Literal(PUBLISHER_NAME))
+    add(contact, VCARD + "hasURL", ox.NamedNode(CONTACT_URL))
+    for subject in (ds, release):
+        add(subject, DCAT + "contactPoint", contact)
+        for keyword in KEYWORDS:
+            add(subject, DCAT + "keyword", ox.Literal(keyword, language="en"))
     add(release, RDF + "type", ox.NamedNode(VOID + "Dataset"))
     add(release, RDF + "type", ox.NamedNode(DCAT + "Dataset"))
     add(release, DCT + "isVersionOf", ds)
@@ -352,7 +474,11 @@ def void_description(
             language="en",
         ),
     )
-    add(release, DCT + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"))
+    add(release, DCT + "license", license)
+    add(release, DCT + "publisher", publisher)
+    if content.date:
+        add(release, DCT + "issued", day(content.date))
+        add(release, DCT + "modified", day(content.date))
     add(release, DCAT + "version", ox.Literal(version))
     add(release, OWL + "versionInfo", ox.Literal(version))
     add(release, DCT + "conformsTo", ox.NamedNode(version_iri(version)))
@@ -377,7 +503,7 @@ def void_description(
         add(subset, RDF + "type", ox.NamedNode(VOID + "Dataset"))
         add(subset, DCT + "title", ox.Literal(f"peacekg {version}: {name} graph", language="en"))
         add(subset, SD + "name", ox.NamedNode(iri))
-        add(subset, VOID + "dataDump", ox.NamedNode(base_url + f"{name}.nt"))
+        add(subset, VOID + "dataDump", ox.NamedNode(base_url + PART_DUMPS[name]))
         _statistics(subset, content.graphs[iri], add, integer)
     for f in RDF_FILES:
         data = files[f.name]
@@ -390,6 +516,9 @@ def void_description(
         add(dist, DCAT + "downloadURL", ox.NamedNode(base_url + f.name))
         add(dist, DCAT + "accessURL", ox.NamedNode(base_url))
         add(dist, DCAT + "mediaType", ox.NamedNode(MEDIA_TYPES + f.media_type))
+        add(dist, DCT + "license", license)
+        if content.date:
+            add(dist, DCT + "issued", day(content.date))
         add(dist, DCAT + "byteSize", integer(len(data), "nonNegativeInteger"))
         add(dist, SPDX + "checksum", checksum)
         add(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum"))
@@ -421,19 +550,30 @@ def checksums(files: Mapping[str, bytes]) -> bytes:
     return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
 
 
+def sparql_endpoint_for(base_url: str) -> str:
+    """The SPARQL endpoint of the site that publishes ``base_url``: the site's
+    ``sparql``, where the site is the base URL less a trailing ``release/<version>/``
+    (``https://w3id.org/peacekg/release/1.0/`` -> ``https://w3id.org/peacekg/sparql``)."""
+    site = re.sub(r"release/[^/]+/$", "", base_url if base_url.endswith("/") else base_url + "/")
+    return site + "sparql"
+
+
 def render(
     content: ReleaseContent,
     *,
     base_url: str | None = None,
-    sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT,
+    sparql_endpoint: str | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the release, as bytes, by name."""
+    """Every file of the release, as bytes, by name. Without ``sparql_endpoint``
+    the VoID description names the endpoint of the site of ``base_url``."""
     from .ontodoc import class_diagram, documentation_page, relations_diagram
 
     base_url = (base_url or DEFAULT_BASE_URL).format(version=content.version)
     if not base_url.endswith("/"):
         base_url += "/"
+    sparql_endpoint = sparql_endpoint or sparql_endpoint_for(base_url)
     files = render_rdf_files(content)
+    files["peacekg-context.jsonld"] = jsonld.context_document(content.graphs[ONTOLOGY_GRAPH])
     void = void_description(content, files, base_url=base_url, sparql_endpoint=sparql_endpoint)
     files["void.ttl"] = serialize_graph(void, "turtle")
     files["catalog-v001.xml"] = catalog_xml(content.version)
@@ -474,7 +614,8 @@ def release(
     version: str | None = None,
     *,
     base_url: str | None = None,
-    sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT,
+    sparql_endpoint: str | None = None,
+    date: str | None = None,
 ) -> Release:
     """Write the release of ``project`` to ``out_dir/peacekg-<version>/``.
 
@@ -482,7 +623,7 @@ def release(
     reader never sees half a release; an older folder of the same version is
     replaced.
     """
-    content = collect(project, version)
+    content = collect(project, version, date)
     files = render(content, base_url=base_url, sparql_endpoint=sparql_endpoint)
     target = write_folder(Path(out_dir) / folder_name(content.version), files)
     return Release(

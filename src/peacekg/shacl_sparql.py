@@ -1,5 +1,5 @@
 """SHACL validation as SPARQL on the Oxigraph store: the shapes of
-``ontology/shapes.ttl`` translated into one query per constraint, producing the
+``shapes/shapes.ttl`` translated into one query per constraint, producing the
 same :class:`~peacekg.validate.Violation` objects as pySHACL (the reference
 engine in :mod:`peacekg.validate`), in a fraction of the time on large graphs.
 

@@ -36,8 +36,9 @@ QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 #: Formats with one statement per line, so that lines read count statements.
 LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 
-#: The file in ``ontology/`` that holds SHACL shapes rather than ontology axioms.
-SHAPES_FILE = "shapes.ttl"
+#: The SHACL shapes, kept apart from ``ontology/`` so that nothing that loads the
+#: ontology folder (Protégé, ROBOT, the OWL API) takes them for OWL axioms.
+SHAPES_FILE = "shapes/shapes.ttl"
 
 
 class SourceError(PeacekgError):
@@ -95,7 +96,7 @@ class Project:
 
     @property
     def ontology_files(self) -> list[Path]:
-        return sorted(p for p in _rdf_files(self.root / "ontology") if p.name != SHAPES_FILE)
+        return sorted(_rdf_files(self.root / "ontology"))
 
     @property
     def data_files(self) -> list[Path]:
@@ -103,7 +104,7 @@ class Project:
 
     @property
     def shapes_file(self) -> Path:
-        return self.root / "ontology" / SHAPES_FILE
+        return self.root / SHAPES_FILE
 
     @property
     def queries_dir(self) -> Path:

@@ -1,4 +1,4 @@
-"""SHACL validation of the data against ``ontology/shapes.ttl`` with pySHACL,
+"""SHACL validation of the data against ``shapes/shapes.ttl`` with pySHACL,
 returned as a plain report that people and programs can read."""
 from __future__ import annotations
 

@@ -29,26 +29,30 @@ def release(
     version: Annotated[Optional[str], typer.Option("--version", help="Version to stamp (default: owl:versionInfo of the ontology).")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="Where the files will be published; {version} is filled in.")] = None,
     sparql_endpoint: Annotated[
-        Optional[str], typer.Option("--sparql-endpoint", help="Public SPARQL endpoint for the VoID description (default: a local Oxigraph placeholder).")
+        Optional[str], typer.Option("--sparql-endpoint", help="Public SPARQL endpoint for the VoID description (default: the site of --base-url, /sparql).")
+    ] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", help="Release date for dct:issued/modified (default: $SOURCE_DATE_EPOCH, else the ontology's dct:modified or dct:created).")
     ] = None,
     project: ProjectOption = None,
 ) -> None:
-    """Write a versioned release: ontology (RDF/XML, Turtle, JSON-LD), the whole
-    graph (N-Quads, TriG), each part (N-Triples, Turtle), shapes, VoID/DCAT,
+    """Write a versioned release: the ontology (peacekg.owl, .ttl, .jsonld), its
+    base module, the ontology with the data (peacekg-full), the whole graph
+    (N-Quads, TriG), each part, shapes, the JSON-LD context, VoID/DCAT,
     catalog-v001.xml, SHA256SUMS and the HTML documentation."""
-    from ..publish import DEFAULT_SPARQL_ENDPOINT, ReleaseError
+    from ..publish import ReleaseError
     from ..publish import release as write_release
     from ..sources import SourceError
 
     try:
-        written = write_release(_project(project), out, version, base_url=base_url, sparql_endpoint=sparql_endpoint or DEFAULT_SPARQL_ENDPOINT)
+        written = write_release(_project(project), out, version, base_url=base_url, sparql_endpoint=sparql_endpoint, date=date)
     except (ReleaseError, SourceError) as exc:
         raise fail(str(exc)) from None
     typer.echo(f"Release {written.version} in {written.folder}/ ({sum(written.triples.values())} triples):")
     for name in sorted(written.files):
         size = (written.folder / name).stat().st_size
-        typer.echo(f"  {name:20} {size:>10} bytes")
-    typer.echo(f"Open {written.folder / 'ontology.owl'} in Protégé; push it with `peacekg push --release {written.folder} --endpoint URL`.")
+        typer.echo(f"  {name:24} {size:>10} bytes")
+    typer.echo(f"Open {written.folder / 'peacekg.owl'} in Protégé; push it with `peacekg push --release {written.folder} --endpoint URL`.")
 
 
 def push(

@@ -326,6 +326,7 @@ def create_app(kg, settings: Settings | None = None) -> Starlette:
         Route("/resource", linked_data.any_resource, name="any-resource"),
         Route("/ontology", linked_data.ontology, name="ontology"),
         Route("/ontology.{ext:str}", linked_data.ontology, name="ontology-file"),
+        Route("/ontology/{version:str}", linked_data.ontology_version, name="ontology-version"),
         Route("/.well-known/void", linked_data.void, name="void"),
         Route("/download/{name:str}", linked_data.download, name="download"),
         Route("/browse/{kind:str}", pages.browse, name="browse"),

@@ -405,6 +405,25 @@ async def ontology(request: Request) -> Response:
     return Response(data, media_type=content_type(fmt), headers=headers)
 
 
+def served_version(kg) -> str | None:
+    """The ``owl:versionInfo`` of the ontology the server holds."""
+    text = f"SELECT ?v WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_IRI}> <http://www.w3.org/2002/07/owl#versionInfo> ?v }} }}"
+    return next((row["v"].value for row in _rows(kg, text)), None)
+
+
+async def ontology_version(request: Request) -> Response:
+    """``/ontology/{version}`` (and ``.ttl``, ``.owl`` etc.): the version IRI
+    answers as ``/ontology`` when it names the version served, else 404."""
+    server = request.app.state.server
+    asked = request.path_params["version"]
+    served = await run_in_threadpool(served_version, server.kg)
+    ext = asked[len(served) + 1:] if served and asked.startswith(served + ".") else None
+    if served is None or (asked != served and ext is None):
+        raise Problem(404, f"this server holds version {served} of the ontology, not {echo(asked)}")
+    request.path_params["ext"] = {"owl": "rdf"}.get(ext, ext) if ext else None
+    return await ontology(request)
+
+
 async def void(request: Request) -> Response:
     """``/.well-known/void``: the VoID description of the dataset."""
     from .descriptions import void_description
