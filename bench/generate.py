@@ -32,7 +32,7 @@ GENERATOR_VERSION = "2"
 SEED = 20240611
 
 ID = "https://w3id.org/peacekg/id/"
-PKO = "https://w3id.org/peacekg/ontology#"
+PEACEKG = "https://w3id.org/peacekg/ontology#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 DEFINITION = "<http://www.w3.org/2004/02/skos/core#definition>"
@@ -84,8 +84,8 @@ def iri(kind: str, slug: str) -> str:
     return f"<{ID}{kind}/{slug}>"
 
 
-def pko(name: str) -> str:
-    return f"<{PKO}{name}>"
+def peacekg(name: str) -> str:
+    return f"<{PEACEKG}{name}>"
 
 
 def en(text: str) -> str:
@@ -168,21 +168,21 @@ class Generator:
     def skeleton(self) -> Iterator[str]:
         t = self.t
         un, unsc, unga, unsg = (iri("actor", a) for a in ("un", "unsc", "unga", "unsg"))
-        yield t(un, RDF_TYPE, pko("InternationalOrganization"))
+        yield t(un, RDF_TYPE, peacekg("InternationalOrganization"))
         yield t(un, LABEL, en("United Nations"))
-        yield t(un, pko("acronym"), plain("UN"))
+        yield t(un, peacekg("acronym"), plain("UN"))
         for actor, name, acronym in ((unsc, "Security Council", "UNSC"), (unga, "General Assembly", "UNGA"), (unsg, "Secretary-General", "UNSG")):
-            yield t(actor, RDF_TYPE, pko("Organ"))
+            yield t(actor, RDF_TYPE, peacekg("Organ"))
             yield t(actor, LABEL, en(f"United Nations {name}"))
-            yield t(actor, pko("acronym"), plain(acronym))
+            yield t(actor, peacekg("acronym"), plain(acronym))
             yield t(actor, "<http://www.w3.org/ns/org#unitOf>", un)
         for n in range(8 + self.target // 250_000):
             slug = f"ro-{n + 1}"
             actor = iri("actor", slug)
             self.regional.append(actor)
-            yield t(actor, RDF_TYPE, pko("RegionalOrganization"))
+            yield t(actor, RDF_TYPE, peacekg("RegionalOrganization"))
             yield t(actor, LABEL, en(f"Regional Organisation {n + 1}"))
-            yield t(actor, pko("acronym"), plain(f"RO-{n + 1}"))
+            yield t(actor, peacekg("acronym"), plain(f"RO-{n + 1}"))
         # States: real host states first, then synthetic codes.
         codes = {code for code, _, _ in REAL_STATES}
         synthetic = ("Q" + "".join(p) for p in itertools.product(string.ascii_uppercase, repeat=2))
@@ -194,30 +194,30 @@ class Generator:
         for code, alpha2, name in states:
             state = iri("state", code.lower())
             self.states.append((state, name))
-            yield t(state, RDF_TYPE, pko("State"))
+            yield t(state, RDF_TYPE, peacekg("State"))
             yield t(state, LABEL, en(name))
-            yield t(state, pko("iso3166Alpha3"), plain(code))
+            yield t(state, peacekg("iso3166Alpha3"), plain(code))
             if alpha2:
-                yield t(state, pko("iso3166Alpha2"), plain(alpha2))
+                yield t(state, peacekg("iso3166Alpha2"), plain(alpha2))
         # The Charter and Chapter VII, which Chapter VII resolutions invoke.
         charter, chapter = iri("instrument", "un-charter"), iri("instrument", "un-charter-chapter-vii")
-        yield t(charter, RDF_TYPE, pko("Charter"))
+        yield t(charter, RDF_TYPE, peacekg("Charter"))
         yield t(charter, LABEL, en("Charter of the United Nations"))
-        yield t(charter, pko("issuedBy"), un)
-        yield t(charter, pko("adoptionDate"), dt(date(1945, 6, 26)))
+        yield t(charter, peacekg("issuedBy"), un)
+        yield t(charter, peacekg("adoptionDate"), dt(date(1945, 6, 26)))
         yield t(charter, SOURCE, SYNTHETIC_SOURCE)
-        yield t(chapter, RDF_TYPE, pko("CharterChapter"))
+        yield t(chapter, RDF_TYPE, peacekg("CharterChapter"))
         yield t(chapter, LABEL, en("Charter of the United Nations, Chapter VII"))
-        yield t(chapter, pko("issuedBy"), un)
-        yield t(chapter, pko("partOfInstrument"), charter)
-        yield t(chapter, pko("articleNumber"), plain("VII"))
+        yield t(chapter, peacekg("issuedBy"), un)
+        yield t(chapter, peacekg("partOfInstrument"), charter)
+        yield t(chapter, peacekg("articleNumber"), plain("VII"))
         yield t(chapter, SOURCE, SYNTHETIC_SOURCE)
         # The norm taxonomy.
         yield t(SCHEME, RDF_TYPE, CONCEPT_SCHEME)
         yield t(SCHEME, LABEL, en("peacekeeping norm taxonomy"))
         for category in CATEGORIES:
             node = iri("norm", category)
-            yield t(node, RDF_TYPE, pko("NormCategory"))
+            yield t(node, RDF_TYPE, peacekg("NormCategory"))
             yield t(node, IN_SCHEME, SCHEME)
             yield t(node, TOP_CONCEPT_OF, SCHEME)
             yield t(SCHEME, HAS_TOP_CONCEPT, node)
@@ -227,7 +227,7 @@ class Generator:
         force_scheme, commitment = iri("force", "scheme"), iri("force", "political-commitment")
         yield t(force_scheme, RDF_TYPE, CONCEPT_SCHEME)
         yield t(force_scheme, LABEL, en("normative force"))
-        yield t(commitment, RDF_TYPE, pko("NormativeForce"))
+        yield t(commitment, RDF_TYPE, peacekg("NormativeForce"))
         yield t(commitment, IN_SCHEME, force_scheme)
         yield t(commitment, LABEL, en("political commitment"))
         yield t(commitment, DEFINITION, en("An undertaking that engages states politically rather than legally."))
@@ -240,14 +240,14 @@ class Generator:
         for n in range(6 + self.target // 500_000):
             challenge = iri("challenge", f"challenge-{n + 1}")
             self.challenges.append(challenge)
-            yield t(challenge, RDF_TYPE, pko("Challenge"))
+            yield t(challenge, RDF_TYPE, peacekg("Challenge"))
             yield t(challenge, LABEL, en(f"challenge {n + 1}"))
             yield t(challenge, DEFINITION, en(f"A recurring obstacle number {n + 1} to upholding peacekeeping norms."))
             for norm in self.rng.sample(self.norms, 2):
-                yield t(challenge, pko("challengesNorm"), norm)
+                yield t(challenge, peacekg("challengesNorm"), norm)
         for n in range(3):
             concept = iri("concept", f"concept-{n + 1}")
-            yield t(concept, RDF_TYPE, pko("Concept"))
+            yield t(concept, RDF_TYPE, peacekg("Concept"))
             yield t(concept, LABEL, en(f"peacekeeping concept {n + 1}"))
             yield t(concept, DEFINITION, en(f"A notion used in describing peacekeeping, number {n + 1}."))
 
@@ -255,41 +255,41 @@ class Generator:
         t, rng = self.t, self.rng
         node = iri("norm", slug)
         kind = "CorePrinciple" if category == "core-principles" else rng.choice(["Norm", "Norm", "Principle"])
-        yield t(node, RDF_TYPE, pko(kind))
+        yield t(node, RDF_TYPE, peacekg(kind))
         yield t(node, IN_SCHEME, SCHEME)
-        yield t(node, pko("broaderNorm"), iri("norm", category))
+        yield t(node, peacekg("broaderNorm"), iri("norm", category))
         yield t(node, LABEL, en(label))
         yield t(node, ALT_LABEL, en(label.split()[0]))
         yield t(node, DEFINITION, en(f"The standard of appropriate behaviour known as {label}, as peace operations apply it."))
         if self.norms and rng.random() < 0.3:
-            yield t(node, pko("inTensionWith"), rng.choice(self.norms))
+            yield t(node, peacekg("inTensionWith"), rng.choice(self.norms))
         if self.norms and rng.random() < 0.3:
-            yield t(node, pko("refines"), rng.choice(self.norms))
+            yield t(node, peacekg("refines"), rng.choice(self.norms))
         # The declaration that codifies it (every norm has an instrument).
         declaration = iri("instrument", f"declaration-{slug}")
         year = 1950 + index % 70
-        yield t(declaration, RDF_TYPE, pko("Declaration"))
+        yield t(declaration, RDF_TYPE, peacekg("Declaration"))
         yield t(declaration, LABEL, en(f"Declaration on {label}"))
-        yield t(declaration, pko("issuedBy"), unga)
-        yield t(declaration, pko("adoptionDate"), dt(self.random_date(year, year)))
-        yield t(declaration, pko("codifies"), node)
+        yield t(declaration, peacekg("issuedBy"), unga)
+        yield t(declaration, peacekg("adoptionDate"), dt(self.random_date(year, year)))
+        yield t(declaration, peacekg("codifies"), node)
         yield t(declaration, SOURCE, SYNTHETIC_SOURCE)
         # Its deontic content.
         deontic = iri("deontic", f"{slug}-duty")
-        yield t(node, pko("hasDeonticContent"), deontic)
-        yield t(deontic, RDF_TYPE, pko("DeonticStatement"))
-        yield t(deontic, pko("modality"), pko(rng.choice(MODALITIES)))
-        yield t(deontic, pko("binds"), un)
-        yield t(deontic, pko("prescribedConduct"), plain(f"act in keeping with {label}"))
+        yield t(node, peacekg("hasDeonticContent"), deontic)
+        yield t(deontic, RDF_TYPE, peacekg("DeonticStatement"))
+        yield t(deontic, peacekg("modality"), peacekg(rng.choice(MODALITIES)))
+        yield t(deontic, peacekg("binds"), un)
+        yield t(deontic, peacekg("prescribedConduct"), plain(f"act in keeping with {label}"))
         paragraph = iri("instrument", f"declaration-{slug}-para-1")
-        yield t(paragraph, RDF_TYPE, pko("Provision"))
+        yield t(paragraph, RDF_TYPE, peacekg("Provision"))
         yield t(paragraph, LABEL, en(f"Declaration on {label}, paragraph 1"))
-        yield t(paragraph, pko("provisionNumber"), plain("1"))
-        yield t(paragraph, pko("partOfInstrument"), declaration)
-        yield t(paragraph, pko("issuedBy"), unga)
+        yield t(paragraph, peacekg("provisionNumber"), plain("1"))
+        yield t(paragraph, peacekg("partOfInstrument"), declaration)
+        yield t(paragraph, peacekg("issuedBy"), unga)
         yield t(paragraph, SOURCE, SYNTHETIC_SOURCE)
-        yield t(deontic, pko("statedIn"), paragraph)
-        yield t(deontic, pko("normativeForce"), iri("force", "political-commitment"))
+        yield t(deontic, peacekg("statedIn"), paragraph)
+        yield t(deontic, peacekg("normativeForce"), iri("force", "political-commitment"))
         yield t(deontic, SOURCE, SYNTHETIC_SOURCE)
         # Who adopts and contests it, each link with its sourced stance.
         yield from self.stance(un, "adoptsNorm", node, declaration)
@@ -300,19 +300,19 @@ class Generator:
         self.norms.append(node)
 
     def stance(self, actor: str, link: str, norm: str, instrument: str) -> Iterator[str]:
-        """An actor-norm link and the pko:NormStance that sources it."""
+        """An actor-norm link and the peacekg:NormStance that sources it."""
         t = self.t
         kind = {"adoptsNorm": "AdoptionStance", "appliesNorm": "ApplicationStance", "contestsNorm": "ContestationStance"}[link]
         node = iri("stance", f"{actor[1:-1].rsplit('/', 1)[1]}-{link}-{norm[1:-1].rsplit('/', 1)[1]}")
-        yield t(actor, pko(link), norm)
-        yield t(node, RDF_TYPE, pko("NormStance"))
+        yield t(actor, peacekg(link), norm)
+        yield t(node, RDF_TYPE, peacekg("NormStance"))
         yield t(node, LABEL, en(f"{kind.removesuffix('Stance').lower()} of a norm"))
-        yield t(node, pko("stanceOf"), actor)
-        yield t(node, pko("towardsNorm"), norm)
-        yield t(node, pko("stanceKind"), pko(kind))
-        yield t(node, pko("statedIn"), instrument)
+        yield t(node, peacekg("stanceOf"), actor)
+        yield t(node, peacekg("towardsNorm"), norm)
+        yield t(node, peacekg("stanceKind"), peacekg(kind))
+        yield t(node, peacekg("statedIn"), instrument)
         if link == "contestsNorm":  # a contestation stance is dated (pks:DatedStanceShape); a fixed day keeps the random stream unchanged
-            yield t(node, pko("statedOn"), dt(date(2011, 5, 4)))
+            yield t(node, peacekg("statedOn"), dt(date(2011, 5, 4)))
         yield t(node, SOURCE, SYNTHETIC_SOURCE)
 
     def tasks(self) -> Iterator[str]:
@@ -323,11 +323,11 @@ class Generator:
         for slug, label, norm in (("protection-of-civilians", "Protection of civilians", "protection-of-civilians"),
                                   ("ceasefire-monitoring", "Ceasefire monitoring", "impartiality")):
             node = iri("task", slug)
-            yield t(node, RDF_TYPE, pko("MandateTask"))
+            yield t(node, RDF_TYPE, peacekg("MandateTask"))
             yield t(node, IN_SCHEME, TASK_SCHEME)
             yield t(node, PREF_LABEL, en(label))
             yield t(node, DEFINITION, en(f"The mandate task of {label.lower()}, as resolutions assign it."))
-            yield t(node, pko("implementsNorm"), iri("norm", norm))
+            yield t(node, peacekg("implementsNorm"), iri("norm", norm))
 
     def act(self, mission: str, slug: str, resolution: str, kinds: list[str], start: date, end: date | None,
             chapter_vii: bool = False, tasks: tuple[str, ...] = ()) -> Iterator[str]:
@@ -337,15 +337,15 @@ class Generator:
             return
         t = self.t
         node = iri("mandate", f"{slug}-{resolution[1:-1].removeprefix(ID + 'instrument/s-res-')}")
-        yield t(node, RDF_TYPE, pko("MandateAct"))
-        yield t(node, pko("actOn"), mission)
-        yield t(node, pko("byResolution"), resolution)
+        yield t(node, RDF_TYPE, peacekg("MandateAct"))
+        yield t(node, peacekg("actOn"), mission)
+        yield t(node, peacekg("byResolution"), resolution)
         for kind in kinds:
-            yield t(node, pko("actKind"), pko(kind))
+            yield t(node, peacekg("actKind"), peacekg(kind))
         if chapter_vii:
-            yield t(node, pko("underChapterVII"), TRUE)
+            yield t(node, peacekg("underChapterVII"), TRUE)
         for task in tasks:
-            yield t(node, pko("mandatesTask"), iri("task", task))
+            yield t(node, peacekg("mandatesTask"), iri("task", task))
         yield t(node, SOURCE, SYNTHETIC_SOURCE)
 
     # -- resolutions ------------------------------------------------------
@@ -361,20 +361,20 @@ class Generator:
         adopted = self.random_date(year, year)
         t = self.t
         lines = [
-            t(node, RDF_TYPE, pko("SecurityCouncilResolution")),
+            t(node, RDF_TYPE, peacekg("SecurityCouncilResolution")),
             t(node, LABEL, en(f"Security Council resolution {number} ({year})")),
-            t(node, pko("documentSymbol"), plain(symbol)),
-            t(node, pko("resolutionNumber"), integer(number)),
-            t(node, pko("adoptionDate"), dt(adopted)),
-            t(node, pko("issuedBy"), iri("actor", "unsc")),
+            t(node, peacekg("documentSymbol"), plain(symbol)),
+            t(node, peacekg("resolutionNumber"), integer(number)),
+            t(node, peacekg("adoptionDate"), dt(adopted)),
+            t(node, peacekg("issuedBy"), iri("actor", "unsc")),
             t(node, PAGE, f"<https://undocs.org/S/RES/{number}({year})>"),
             t(node, SOURCE, SYNTHETIC_SOURCE),
         ]
         self.adopted[node] = adopted
         if norm:
-            lines.append(t(node, pko(self.rng.choice(["affirms", "develops", "develops"])), norm))
+            lines.append(t(node, peacekg(self.rng.choice(["affirms", "develops", "develops"])), norm))
         if chapter_vii:
-            lines.append(t(node, pko("invokes"), iri("instrument", "un-charter-chapter-vii")))
+            lines.append(t(node, peacekg("invokes"), iri("instrument", "un-charter-chapter-vii")))
         return node, symbol, lines
 
     # -- one operation and everything around it ---------------------------
@@ -405,11 +405,11 @@ class Generator:
             n = next(self.ga_counter)
             symbol = f"A/RES/{session}/{n}"
             founding = iri("instrument", f"a-res-{session}-{n}")
-            yield t(founding, RDF_TYPE, pko("GeneralAssemblyResolution"))
+            yield t(founding, RDF_TYPE, peacekg("GeneralAssemblyResolution"))
             yield t(founding, LABEL, en(f"General Assembly resolution {session}/{n}"))
-            yield t(founding, pko("documentSymbol"), plain(symbol))
-            yield t(founding, pko("adoptionDate"), dt(start))
-            yield t(founding, pko("issuedBy"), iri("actor", "unga"))
+            yield t(founding, peacekg("documentSymbol"), plain(symbol))
+            yield t(founding, peacekg("adoptionDate"), dt(start))
+            yield t(founding, peacekg("issuedBy"), iri("actor", "unga"))
             yield t(founding, SOURCE, SYNTHETIC_SOURCE)
             authorising, auth_symbol, lines = self.sc_resolution(start.year, norm, chapter_vii)
             yield from lines
@@ -423,37 +423,37 @@ class Generator:
             renewals.append(node)
             yield from lines
 
-        yield t(mission, RDF_TYPE, pko(kind))
+        yield t(mission, RDF_TYPE, peacekg(kind))
         if kind == "UNPeacekeepingOperation":
             yield t(mission, LABEL, en(f"United Nations Synthetic Mission {index} in {host_name}"))
-            yield t(mission, pko("leadOrganization"), iri("actor", "un"))
-            yield t(mission, pko("establishedBy"), founding)
+            yield t(mission, peacekg("leadOrganization"), iri("actor", "un"))
+            yield t(mission, peacekg("establishedBy"), founding)
         else:
             lead = rng.choice(self.regional)
             yield t(mission, LABEL, en(f"{'Regional' if kind == 'RegionalPeaceOperation' else 'Multinational'} Synthetic Mission {index} in {host_name}"))
-            yield t(mission, pko("leadOrganization"), lead)
-            yield t(mission, pko("authorizedBy"), authorising)
+            yield t(mission, peacekg("leadOrganization"), lead)
+            yield t(mission, peacekg("authorizedBy"), authorising)
             if rng.random() < 0.5:
                 decision = iri("instrument", f"decision-{slug}")
-                yield t(decision, RDF_TYPE, pko("RegionalDecision"))
+                yield t(decision, RDF_TYPE, peacekg("RegionalDecision"))
                 yield t(decision, LABEL, en(f"Decision establishing {acronym}"))
-                yield t(decision, pko("issuedBy"), lead)
-                yield t(decision, pko("adoptionDate"), dt(start))
+                yield t(decision, peacekg("issuedBy"), lead)
+                yield t(decision, peacekg("adoptionDate"), dt(start))
                 yield t(decision, SOURCE, SYNTHETIC_SOURCE)
-                yield t(mission, pko("establishedBy"), decision)
-        yield t(mission, pko("acronym"), plain(acronym))
+                yield t(mission, peacekg("establishedBy"), decision)
+        yield t(mission, peacekg("acronym"), plain(acronym))
         for kind_name in rng.sample(KINDS, rng.choice([1, 1, 2])):
-            yield t(mission, pko("operationKind"), pko(kind_name))
-        yield t(mission, pko("hostCountry"), host)
+            yield t(mission, peacekg("operationKind"), peacekg(kind_name))
+        yield t(mission, peacekg("hostCountry"), host)
         if rng.random() < 0.1:
             other = rng.choice(self.states)[0]
             if other != host:
-                yield t(mission, pko("hostCountry"), other)
-        yield t(mission, pko("startDate"), dt(start))
+                yield t(mission, peacekg("hostCountry"), other)
+        yield t(mission, peacekg("startDate"), dt(start))
         if ongoing:
-            yield t(mission, pko("ongoing"), TRUE)
+            yield t(mission, peacekg("ongoing"), TRUE)
         else:
-            yield t(mission, pko("endDate"), dt(end))
+            yield t(mission, peacekg("endDate"), dt(end))
         first_kind = "Establishment" if kind == "UNPeacekeepingOperation" else "Authorisation"
         yield from self.act(mission, slug, authorising, [first_kind], start, end, chapter_vii, ("ceasefire-monitoring",))
         poc_at = rng.choice(renewals) if poc else None
@@ -461,59 +461,59 @@ class Generator:
             yield from self.act(mission, slug, renewal, ["Extension"], start, end, chapter_vii,
                                 ("protection-of-civilians",) if renewal == poc_at else ())
         if index == 1 or (self.missions and rng.random() < 0.15):
-            yield t(mission, pko("predecessor"), self.missions[-1] if index == 1 else rng.choice(self.missions))
+            yield t(mission, peacekg("predecessor"), self.missions[-1] if index == 1 else rng.choice(self.missions))
         yield t(mission, SOURCE, SYNTHETIC_SOURCE)
         self.missions.append(mission)
 
         if rng.random() < 0.5:
             assessment = iri("assessment", f"{slug}-review")
-            yield t(assessment, RDF_TYPE, pko("Assessment"))
+            yield t(assessment, RDF_TYPE, peacekg("Assessment"))
             yield t(assessment, LABEL, en(f"Review of {acronym}"))
-            yield t(assessment, pko("assesses"), mission)
-            yield t(assessment, pko("verdict"), pko(rng.choice(VERDICTS)))
-            yield t(assessment, pko("rationale"), plain(f"The operation {acronym} met part of its mandate in {host_name}; the review weighs its record against the norms it was meant to uphold."))
+            yield t(assessment, peacekg("assesses"), mission)
+            yield t(assessment, peacekg("verdict"), peacekg(rng.choice(VERDICTS)))
+            yield t(assessment, peacekg("rationale"), plain(f"The operation {acronym} met part of its mandate in {host_name}; the review weighs its record against the norms it was meant to uphold."))
             for upheld in rng.sample(self.norms, rng.choice([1, 1, 2])):
-                yield t(assessment, pko("normUpheld"), upheld)
+                yield t(assessment, peacekg("normUpheld"), upheld)
             if rng.random() < 0.5:
-                yield t(assessment, pko("normBreached"), norm)
+                yield t(assessment, peacekg("normBreached"), norm)
             if rng.random() < 0.3:
-                yield t(assessment, pko("facesChallenge"), rng.choice(self.challenges))
-            yield t(assessment, pko("basedOn"), authorising)
+                yield t(assessment, peacekg("facesChallenge"), rng.choice(self.challenges))
+            yield t(assessment, peacekg("basedOn"), authorising)
             yield t(assessment, SOURCE, SYNTHETIC_SOURCE)
-            yield t(assessment, pko("beginsOn"), plain(str(start.year)))
-            yield t(assessment, pko("publishedIn"), SYNTHETIC_PUBLICATION)
+            yield t(assessment, peacekg("beginsOn"), plain(str(start.year)))
+            yield t(assessment, peacekg("publishedIn"), SYNTHETIC_PUBLICATION)
             if not self.publication_written:  # one synthetic study, by one synthetic author
                 self.publication_written = True
                 author = iri("person", "synthetic-author")
-                yield t(author, RDF_TYPE, pko("Person"))
+                yield t(author, RDF_TYPE, peacekg("Person"))
                 yield t(author, LABEL, en("Synthetic Author"))
                 yield t(author, SOURCE, SYNTHETIC_SOURCE)
-                yield t(SYNTHETIC_PUBLICATION, RDF_TYPE, pko("Publication"))
+                yield t(SYNTHETIC_PUBLICATION, RDF_TYPE, peacekg("Publication"))
                 yield t(SYNTHETIC_PUBLICATION, LABEL, en("Synthetic reviews of operations"))
                 yield t(SYNTHETIC_PUBLICATION, "<http://purl.org/dc/terms/title>", plain("Synthetic reviews of operations"))
-                yield t(SYNTHETIC_PUBLICATION, pko("author"), author)
-                yield t(SYNTHETIC_PUBLICATION, pko("publicationYear"), '"2020"^^<http://www.w3.org/2001/XMLSchema#integer>')
+                yield t(SYNTHETIC_PUBLICATION, peacekg("author"), author)
+                yield t(SYNTHETIC_PUBLICATION, peacekg("publicationYear"), '"2020"^^<http://www.w3.org/2001/XMLSchema#integer>')
                 yield t(SYNTHETIC_PUBLICATION, SOURCE, SYNTHETIC_SOURCE)
 
         event = None
         if rng.random() < 0.1:
             event = iri("event", f"{slug}-crisis")
             day = self.random_date(start.year, last_year)
-            yield t(event, RDF_TYPE, pko("Event"))
+            yield t(event, RDF_TYPE, peacekg("Event"))
             yield t(event, LABEL, en(f"Crisis during {acronym}"))
-            yield t(event, pko("date"), dt(day))
-            yield t(event, pko("country"), host)
+            yield t(event, peacekg("date"), dt(day))
+            yield t(event, peacekg("country"), host)
             yield t(event, SOURCE, SYNTHETIC_SOURCE)
         for n in range(rng.choice([1, 1, 2, 2, 3])):
             evidence = event if event is not None and n == 0 else rng.choice(renewals)
             milestone_norm = self.norms[1] if index % 40 == 0 else rng.choice(self.norms)
             milestone = iri("milestone", f"{milestone_norm[len(ID) + 6:-1]}-{start.year}-{slug}-{n + 1}")
-            yield t(milestone, RDF_TYPE, pko("Milestone"))
+            yield t(milestone, RDF_TYPE, peacekg("Milestone"))
             yield t(milestone, LABEL, en(f"Milestone {n + 1} of {acronym} for {milestone_norm[len(ID) + 6:-1].replace('-', ' ')}"))
-            yield t(milestone, pko("milestoneOf"), milestone_norm)
-            yield t(milestone, pko("milestoneType"), pko(rng.choice(MILESTONE_TYPES)))
-            yield t(milestone, pko("date"), dt(start))
-            yield t(milestone, pko("evidencedBy"), evidence)
+            yield t(milestone, peacekg("milestoneOf"), milestone_norm)
+            yield t(milestone, peacekg("milestoneType"), peacekg(rng.choice(MILESTONE_TYPES)))
+            yield t(milestone, peacekg("date"), dt(start))
+            yield t(milestone, peacekg("evidencedBy"), evidence)
             yield t(milestone, SOURCE, SYNTHETIC_SOURCE)
 
     def lines(self) -> Iterator[str]:

@@ -444,7 +444,7 @@ def query_process(path: str, runs: int = 5) -> dict:
     params = Scenario().params()["mission"]
     text = with_values(stored.text, stored.bind(params))
     peacekg = _wall([_peacekg_command(), "query", "mission", *[a for k, v in params.items() for a in ("--param", f"{k}={v}")]], env, runs)
-    bare = _wall([_sys.executable, "-c", _BARE_QUERY, str(store_path), "PREFIX pko: <https://w3id.org/peacekg/ontology#>\n" + text], env, runs)
+    bare = _wall([_sys.executable, "-c", _BARE_QUERY, str(store_path), "PREFIX peacekg: <https://w3id.org/peacekg/ontology#>\n" + text], env, runs)
     return {"peacekg": peacekg, "bare": bare}
 
 

@@ -106,7 +106,7 @@ def test_mission_page(page):
 def test_query_page_runs_a_stored_query(page):
     page.goto("/query")
     page.select_option("#examples", "missions")
-    assert "pko:PeaceOperation" in page.locator("#query").input_value()
+    assert "peacekg:PeaceOperation" in page.locator("#query").input_value()
     page.locator("#run").click()
     page.wait_for_selector("table.results tbody tr")
     row = page.locator("table.results tbody tr", has=page.locator("td", has_text="UNMIL"))

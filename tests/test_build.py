@@ -43,7 +43,7 @@ def test_python_api_mirrors_the_commands(kg):
     result = kg.query("missions-in-country", country="LBR")
     assert isinstance(result, SelectResult)
     assert "UNMIL" in result.column("acronym")
-    assert kg.sparql("ASK { mission:unmil a pko:PeaceOperation }") is True
+    assert kg.sparql("ASK { mission:unmil a peacekg:PeaceOperation }") is True
     assert kg.validate().conforms
     stats = {row["class"]: int(row["instances"]) for row in kg.stats()}
     assert stats["United Nations peacekeeping operation"] >= 60
@@ -97,7 +97,7 @@ def test_load_adds_a_gzipped_file_into_its_own_graph_closed_and_validated(small_
     kg = KnowledgeGraph.load(small_project)
     assert kg.info.graphs[LOADED + "outside.nt.gz"] == 2
     # Closed with the rest: the subclass axioms make it a peace operation, in the inferred graph.
-    assert kg.sparql(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ mission:outside-op a pko:PeaceOperation }} }}") is True
+    assert kg.sparql(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ mission:outside-op a peacekg:PeaceOperation }} }}") is True
     focus = {v.focus for v in kg.validate().violations}
     assert "https://w3id.org/peacekg/id/mission/outside-op" in focus
     assert _cli("load", "--list", project=small_project).stdout.split() == [LOADED + "outside.nt.gz", str(outside)]
@@ -108,7 +108,7 @@ def test_load_adds_a_gzipped_file_into_its_own_graph_closed_and_validated(small_
 def test_load_of_a_bad_file_names_file_and_line_and_registers_nothing(small_project, tmp_path):
     good, bad = tmp_path / "good.nt", tmp_path / "bad.ttl"
     good.write_text(OUTSIDE)
-    bad.write_text("@prefix pko: <https://w3id.org/peacekg/ontology#> .\n\npko:a pko:b pko:c .\npko:a pko:b .\npko:d pko:e pko:f .\n")
+    bad.write_text("@prefix peacekg: <https://w3id.org/peacekg/ontology#> .\n\npeacekg:a peacekg:b peacekg:c .\npeacekg:a peacekg:b .\npeacekg:d peacekg:e peacekg:f .\n")
     KnowledgeGraph.load(small_project)
     before = sorted(p.name for p in (small_project / ".peacekg-cache").iterdir())
     result = _cli("load", str(good), str(bad), project=small_project)
@@ -123,8 +123,8 @@ def test_load_of_a_bad_file_names_file_and_line_and_registers_nothing(small_proj
 def test_build_names_the_resources_of_an_inconsistent_graph(small_project):
     # Liberia as a host country and as an organisation: two disjoint classes.
     (small_project / "data" / "clash.ttl").write_text(
-        "@prefix pko: <https://w3id.org/peacekg/ontology#> .\n"
-        "<https://w3id.org/peacekg/id/state/lbr> a pko:InternationalOrganization .\n"
+        "@prefix peacekg: <https://w3id.org/peacekg/ontology#> .\n"
+        "<https://w3id.org/peacekg/id/state/lbr> a peacekg:InternationalOrganization .\n"
     )
     result = _cli("build", project=small_project)
     assert result.returncode == 1

@@ -81,7 +81,7 @@ def test_sparql_text_file_and_construct(tmp_path):
     result = run("sparql", "SELECT ?name WHERE { mission:unmil rdfs:label ?name }", "-f", "csv")
     assert result.stdout.splitlines() == ["name", "United Nations Mission in Liberia"]
     path = tmp_path / "q.rq"
-    path.write_text("CONSTRUCT { mission:unmil pko:startDate ?d } WHERE { mission:unmil pko:startDate ?d }")
+    path.write_text("CONSTRUCT { mission:unmil peacekg:startDate ?d } WHERE { mission:unmil peacekg:startDate ?d }")
     result = run("sparql", str(path), "-f", "ntriples")
     assert result.stdout.strip() == (
         '<https://w3id.org/peacekg/id/mission/unmil> <https://w3id.org/peacekg/ontology#startDate> '
@@ -134,16 +134,16 @@ def test_nonconforming_data_exits_1_with_grouped_report(small_project):
     project_copy = small_project
     bad = project_copy / "data" / "zz-bad.ttl"
     bad.write_text(
-        "@prefix pko: <https://w3id.org/peacekg/ontology#> .\n"
+        "@prefix peacekg: <https://w3id.org/peacekg/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        '<https://w3id.org/peacekg/id/state/zzz> a pko:State ; rdfs:label "Nowhere"@en ; pko:iso3166Alpha3 "zz" .\n'
+        '<https://w3id.org/peacekg/id/state/zzz> a peacekg:State ; rdfs:label "Nowhere"@en ; peacekg:iso3166Alpha3 "zz" .\n'
     )
     env = {"PEACEKG_PROJECT": str(project_copy)}
     assert run("build", env=env).exit_code == 1
     for engine in ("build", "pyshacl"):
         result = run("validate", "--engine", engine, env=env)
         assert result.exit_code == 1
-        assert "state:zzz\n  - [Violation] pko:iso3166Alpha3: a state needs exactly one ISO 3166-1 alpha-3 code" in result.stdout
+        assert "state:zzz\n  - [Violation] peacekg:iso3166Alpha3: a state needs exactly one ISO 3166-1 alpha-3 code" in result.stdout
 
 
 def test_turtle_syntax_error_names_file_and_line_and_writes_nothing(project_copy):

@@ -102,7 +102,7 @@ def test_norm_contestation(kg):
     ]
     assert rows(kg, "norm-contestation", norm="protection-of-civilians") == []
     contesting = set(kg.sparql("""
-        SELECT ?code WHERE { ?s pko:contestsNorm norm:responsibility-to-protect ; pko:iso3166Alpha3 ?code }""").column("code"))
+        SELECT ?code WHERE { ?s peacekg:contestsNorm norm:responsibility-to-protect ; peacekg:iso3166Alpha3 ?code }""").column("code"))
     assert contesting == {"BRA", "CHN", "IND", "RUS", "ZAF"}
 
 
@@ -116,7 +116,7 @@ def test_successor_chains_cross_into_special_political_missions(kg):
 def test_the_context_reaches_the_issues_targets(kg):
     counts = {r["c"]: int(r["n"]) for r in kg.sparql("""
         SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {
-          VALUES ?c { pko:PeaceAgreement pko:NonStateArmedGroup pko:ArmedConflict pko:ConsentEvent pko:SpecialPoliticalMission }
+          VALUES ?c { peacekg:PeaceAgreement peacekg:NonStateArmedGroup peacekg:ArmedConflict peacekg:ConsentEvent peacekg:SpecialPoliticalMission }
           ?x a ?c } GROUP BY ?c""").to_dicts()}
     assert counts["https://w3id.org/peacekg/ontology#PeaceAgreement"] >= 40
     assert counts["https://w3id.org/peacekg/ontology#NonStateArmedGroup"] >= 40
@@ -128,7 +128,7 @@ def test_every_pax_identifier_is_shown_by_a_cited_pax_page(kg):
     agreement's sources is that page."""
     unbacked = kg.sparql("""
         SELECT ?a ?id WHERE {
-          ?a pko:paxIdentifier ?id .
+          ?a peacekg:paxIdentifier ?id .
           FILTER NOT EXISTS {
             ?a dct:source ?s .
             FILTER (CONTAINS(STR(?s), "peaceagreements.org") && REGEX(STR(?s), CONCAT("/", ?id, "(/|$)")))
@@ -139,5 +139,5 @@ def test_every_pax_identifier_is_shown_by_a_cited_pax_page(kg):
 
 def test_every_supported_agreement_cites_a_page(kg):
     unsourced = kg.sparql("""
-        SELECT ?a WHERE { ?m pko:supportsAgreement ?a . FILTER NOT EXISTS { ?a dct:source ?s . FILTER isIRI(?s) } }""").column("a")
+        SELECT ?a WHERE { ?m peacekg:supportsAgreement ?a . FILTER NOT EXISTS { ?a dct:source ?s . FILTER isIRI(?s) } }""").column("a")
     assert unsourced == []

@@ -29,21 +29,21 @@ ESTABLISHED = [
 def test_establishing_resolution_and_start_year(kg, slug, acronym, symbol, year):
     rows = kg.sparql(f"""
         SELECT ?acronym ?symbol (YEAR(?start) AS ?year) WHERE {{
-          mission:{slug} pko:acronym ?acronym ; pko:startDate ?start ;
-                         pko:establishedBy/pko:documentSymbol ?symbol .
+          mission:{slug} peacekg:acronym ?acronym ; peacekg:startDate ?start ;
+                         peacekg:establishedBy/peacekg:documentSymbol ?symbol .
         }}""").to_dicts()
     assert {"acronym": acronym, "symbol": symbol, "year": str(year)} in rows
 
 
 def test_the_un_counts_71_peacekeeping_operations(kg):
-    rows = kg.sparql("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a pko:UNPeacekeepingOperation }")
+    rows = kg.sparql("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a peacekg:UNPeacekeepingOperation }")
     assert rows.column("n") == ["71"]
 
 
 def test_every_mission_instrument_milestone_and_assessment_has_a_source(kg):
     rows = kg.sparql("""
         SELECT ?x WHERE {
-          VALUES ?c { pko:PeaceOperation pko:LegalInstrument pko:Milestone pko:Assessment pko:Event }
+          VALUES ?c { peacekg:PeaceOperation peacekg:LegalInstrument peacekg:Milestone peacekg:Assessment peacekg:Event }
           ?x a ?c . FILTER NOT EXISTS { ?x dct:source ?s }
         }""")
     assert rows.column("x") == []
@@ -51,7 +51,7 @@ def test_every_mission_instrument_milestone_and_assessment_has_a_source(kg):
 
 def test_seed_cases_are_assessed(kg):
     rows = {r["mission"]: r["verdict"] for r in kg.sparql("""
-        SELECT ?mission ?verdict WHERE { ?a pko:assesses ?m ; pko:verdict ?v . ?m pko:acronym ?mission .
+        SELECT ?mission ?verdict WHERE { ?a peacekg:assesses ?m ; peacekg:verdict ?v . ?m peacekg:acronym ?mission .
                                          BIND (STRAFTER(STR(?v), "#") AS ?verdict) }""")}
     assert rows["UNAMIR"] == "Failure"
     for acronym in ("UNTAC", "UNMIL", "AMISOM", "MONUSCO", "UNPROFOR", "UNOSOM II", "UNAMSIL", "ONUMOZ", "UNTAG"):
@@ -59,9 +59,9 @@ def test_seed_cases_are_assessed(kg):
 
 
 def test_seed_missions_and_organisations_are_present(kg):
-    acronyms = set(kg.sparql("SELECT ?a WHERE { ?m a pko:PeaceOperation ; pko:acronym ?a }").column("a"))
+    acronyms = set(kg.sparql("SELECT ?a WHERE { ?m a peacekg:PeaceOperation ; peacekg:acronym ?a }").column("a"))
     assert {"MINUSTAH", "UNMISS", "UNTAC", "UNMIL", "AMISOM", "UNAMIR", "MONUSCO", "MINUSMA", "AMIS"} <= acronyms
-    orgs = set(kg.sparql("SELECT ?a WHERE { ?o a pko:InternationalOrganization ; pko:acronym ?a }").column("a"))
+    orgs = set(kg.sparql("SELECT ?a WHERE { ?o a peacekg:InternationalOrganization ; peacekg:acronym ?a }").column("a"))
     assert {"UN", "AU", "OAS", "ECOWAS"} <= orgs
 
 
@@ -71,5 +71,5 @@ def test_whole_graph_conforms(kg):
     report = kg.validate()
     assert [v for v in report.violations if v.severity != "Warning"] == []
     assert {v.message for v in report.violations} <= {
-        "no provision states this deontic statement: pko:statedIn names no pko:Provision (a paragraph or article), only whole instruments or nothing"
+        "no provision states this deontic statement: peacekg:statedIn names no peacekg:Provision (a paragraph or article), only whole instruments or nothing"
     }

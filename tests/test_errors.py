@@ -108,7 +108,7 @@ def test_byte_order_mark_is_accepted_in_data_and_queries(small_project, tmp_path
 
 def test_bad_date_in_the_data_is_a_violation_not_a_traceback(small_project):
     data = small_project / "data" / "valid.ttl"
-    data.write_text(data.read_text().replace('pko:startDate "2003-09-19T00:00:00"', 'pko:startDate "2003-13-45T00:00:00"'))
+    data.write_text(data.read_text().replace('peacekg:startDate "2003-09-19T00:00:00"', 'peacekg:startDate "2003-13-45T00:00:00"'))
     built = run("build", "--project", small_project)
     assert built.exit_code == 1 and "SHACL: 1 violation(s)" in built.stdout
     checked = run("validate", "--engine", "pyshacl", "--project", small_project)
@@ -138,7 +138,7 @@ def test_update_is_refused_as_read_only(kg):
 
 def test_unknown_prefix_is_named(kg):
     result = run("sparql", "SELECT * WHERE { ?s foo:bar ?o }")
-    assert_error(result, "invalid query: unknown prefix foo:; declare it with PREFIX foo: <...> (predeclared: pko:, rdf:")
+    assert_error(result, "invalid query: unknown prefix foo:; declare it with PREFIX foo: <...> (predeclared: peacekg:, rdf:")
     assert "\\u{" not in result.output  # not the parser's list of Unicode ranges
 
 

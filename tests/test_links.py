@@ -48,7 +48,7 @@ def test_un_document_url(symbol, url):
 def test_every_instrument_with_a_un_symbol_links_its_document(kg):
     rows = kg.sparql("""
         SELECT ?symbol ?page WHERE {
-          ?i pko:documentSymbol ?symbol OPTIONAL { ?i foaf:page ?page } }""").to_dicts()
+          ?i peacekg:documentSymbol ?symbol OPTIONAL { ?i foaf:page ?page } }""").to_dicts()
     un = [r for r in rows if un_document_url(r["symbol"])]
     assert len(un) >= 900
     wrong = [r for r in un if r.get("page") != un_document_url(r["symbol"])]
@@ -59,13 +59,13 @@ def test_every_instrument_with_a_un_symbol_links_its_document(kg):
 
 def test_add_document_pages_adds_one_link_per_block_once():
     text = (
-        "@prefix pko: <https://w3id.org/peacekg/ontology#> .\n\n"
-        'instrument:a a pko:Report ;\n    pko:documentSymbol "A/54/549" ;\n    pko:issuedBy actor:x .\n\n'
-        'instrument:b a pko:Report ;\n    pko:documentSymbol "PSC/PR/COMM.1068(2022)" ;\n    pko:issuedBy actor:x .\n'
+        "@prefix peacekg: <https://w3id.org/peacekg/ontology#> .\n\n"
+        'instrument:a a peacekg:Report ;\n    peacekg:documentSymbol "A/54/549" ;\n    peacekg:issuedBy actor:x .\n\n'
+        'instrument:b a peacekg:Report ;\n    peacekg:documentSymbol "PSC/PR/COMM.1068(2022)" ;\n    peacekg:issuedBy actor:x .\n'
     )
     once, added = add_document_pages(text)
     assert added == 1
-    assert '    pko:documentSymbol "A/54/549" ;\n    foaf:page <https://undocs.org/A/54/549> ;\n' in once
+    assert '    peacekg:documentSymbol "A/54/549" ;\n    foaf:page <https://undocs.org/A/54/549> ;\n' in once
     assert once.startswith("@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n")
     assert add_document_pages(once) == (once, 0)
 
@@ -96,8 +96,8 @@ KNOWN = [
 def test_known_state_codes(kg, state, geonames, m49, cow, gw):
     rows = kg.sparql(f"""
         SELECT ?geo ?m49 ?cow ?gw WHERE {{
-          state:{state} skos:exactMatch ?geo ; pko:unM49Code ?m49 ;
-                       pko:correlatesOfWarCode ?cow ; pko:gleditschWardCode ?gw }}""").to_dicts()
+          state:{state} skos:exactMatch ?geo ; peacekg:unM49Code ?m49 ;
+                       peacekg:correlatesOfWarCode ?cow ; peacekg:gleditschWardCode ?gw }}""").to_dicts()
     assert rows == [{"geo": f"https://sws.geonames.org/{geonames}/", "m49": m49, "cow": str(cow), "gw": str(gw)}]
 
 
@@ -106,7 +106,7 @@ def test_codes_a_library_lacks_or_gets_wrong_are_left_out(kg):
     codes are excluded (EXCLUDED); microstates have no G-W code."""
     rows = kg.sparql("""
         SELECT ?s ?p WHERE { VALUES ?s { state:xkx state:vnm state:vat state:lie }
-          VALUES ?p { pko:unM49Code pko:correlatesOfWarCode pko:gleditschWardCode } ?s ?p ?o }""").to_dicts()
+          VALUES ?p { peacekg:unM49Code peacekg:correlatesOfWarCode peacekg:gleditschWardCode } ?s ?p ?o }""").to_dicts()
     got = {(r["s"].rsplit("/", 1)[1], r["p"].rsplit("#", 1)[1]) for r in rows}
     assert got == {
         ("vnm", "unM49Code"),
@@ -228,7 +228,7 @@ def test_the_sources_tool_is_idempotent_on_the_committed_data(tmp_path):
 
 def test_every_ongoing_un_operation_links_its_official_site(kg):
     rows = kg.sparql("""
-        SELECT ?acronym ?site WHERE { ?m a pko:UNPeacekeepingOperation ; pko:ongoing true ; pko:acronym ?acronym
+        SELECT ?acronym ?site WHERE { ?m a peacekg:UNPeacekeepingOperation ; peacekg:ongoing true ; peacekg:acronym ?acronym
           OPTIONAL { ?m foaf:homepage ?site } } ORDER BY ?acronym""").to_dicts()
     assert {r["acronym"]: r.get("site") for r in rows} == {
         "MINURSO": "https://minurso.unmissions.org/",
@@ -249,7 +249,7 @@ def test_each_site_on_unmissions_org_is_named_by_its_operations_acronym(kg):
     """A site at <x>.unmissions.org belongs to the operation whose slug is x: the
     link is read off the host of a confirmed page, not guessed."""
     rows = kg.sparql("""
-        SELECT ?m ?site WHERE { ?m a pko:PeaceOperation ; foaf:homepage ?site
+        SELECT ?m ?site WHERE { ?m a peacekg:PeaceOperation ; foaf:homepage ?site
           FILTER (CONTAINS(STR(?site), ".unmissions.org")) }""").to_dicts()
     assert len(rows) == 13
     for row in rows:

@@ -102,8 +102,8 @@ def test_the_force_in_bosnia_on_11_july_1995(kg):
 def derived(kg, slug):
     return kg.sparql(f"""
         SELECT ?ch7 ?ch7by ?poc ?pocby WHERE {{
-          OPTIONAL {{ mission:{slug} pko:chapterVII ?ch7 ; pko:chapterVIIAuthorizedBy/pko:documentSymbol ?ch7by }}
-          OPTIONAL {{ mission:{slug} pko:pocMandate ?poc ; pko:firstPoCMandate/pko:documentSymbol ?pocby }}
+          OPTIONAL {{ mission:{slug} peacekg:chapterVII ?ch7 ; peacekg:chapterVIIAuthorizedBy/peacekg:documentSymbol ?ch7by }}
+          OPTIONAL {{ mission:{slug} peacekg:pocMandate ?poc ; peacekg:firstPoCMandate/peacekg:documentSymbol ?pocby }}
         }}""").to_dicts()[0]
 
 
@@ -120,9 +120,9 @@ def test_unmis_has_chapter_vii_and_poc_marks_from_its_mandate_acts(kg):
 
 
 def test_unprofor_served_until_the_ifor_hand_over(kg):
-    end = kg.sparql("SELECT ?e WHERE { mission:unprofor pko:endDate ?e }").column("e")
+    end = kg.sparql("SELECT ?e WHERE { mission:unprofor peacekg:endDate ?e }").column("e")
     assert end == ["1995-12-20T00:00:00"]
-    assert kg.sparql("SELECT ?p WHERE { mission:ifor pko:predecessor ?p }").column("p") == [
+    assert kg.sparql("SELECT ?p WHERE { mission:ifor peacekg:predecessor ?p }").column("p") == [
         "https://w3id.org/peacekg/id/mission/unprofor"
     ]
     handovers = {(r["from"], r["to"]) for r in rows(kg, "handovers")}
@@ -132,10 +132,10 @@ def test_unprofor_served_until_the_ifor_hand_over(kg):
 def test_no_successor_starts_before_its_predecessor_ends(kg):
     overlaps = kg.sparql("""
         SELECT ?prev ?next WHERE {
-          ?n pko:predecessor ?p . ?p pko:acronym ?prev ; pko:endDate ?end . ?n pko:acronym ?next ; pko:startDate ?start .
+          ?n peacekg:predecessor ?p . ?p peacekg:acronym ?prev ; peacekg:endDate ?end . ?n peacekg:acronym ?next ; peacekg:startDate ?start .
           FILTER (?start < ?end)
           # a split: the predecessor handed over part of its theatre and served on elsewhere
-          FILTER NOT EXISTS { ?h pko:fromOperation ?p ; pko:toOperation ?n ; pko:handoverDate ?start }
+          FILTER NOT EXISTS { ?h peacekg:fromOperation ?p ; peacekg:toOperation ?n ; peacekg:handoverDate ?start }
         }""").to_dicts()
     assert overlaps == []
 
@@ -143,12 +143,12 @@ def test_no_successor_starts_before_its_predecessor_ends(kg):
 def test_start_dates_follow_the_mandate_start_the_council_fixed(kg):
     mismatches = kg.sparql("""
         SELECT ?acronym ?start ?fixed WHERE {
-          ?act pko:actOn ?m ; pko:actKind pko:Establishment ; pko:mandateStart ?fixed .
-          ?m pko:acronym ?acronym ; pko:startDate ?start .
+          ?act peacekg:actOn ?m ; peacekg:actKind peacekg:Establishment ; peacekg:mandateStart ?fixed .
+          ?m peacekg:acronym ?acronym ; peacekg:startDate ?start .
           FILTER (?start != ?fixed)
         }""").to_dicts()
     assert mismatches == []
-    unmil = kg.sparql("SELECT ?s WHERE { mission:unmil pko:startDate ?s }").column("s")
+    unmil = kg.sparql("SELECT ?s WHERE { mission:unmil peacekg:startDate ?s }").column("s")
     assert unmil == ["2003-10-01T00:00:00"]
 
 
@@ -159,14 +159,14 @@ def test_dpo_is_sourced_to_the_resolution_that_created_it(kg):
 
 def test_no_operation_cites_only_the_undated_un_list(kg):
     vague = kg.sparql("""
-        SELECT ?m WHERE { ?m a pko:PeaceOperation ; dct:source ?s . FILTER (CONTAINS(STR(?s), "List of Peacekeeping Operations")) }
+        SELECT ?m WHERE { ?m a peacekg:PeaceOperation ; dct:source ?s . FILTER (CONTAINS(STR(?s), "List of Peacekeeping Operations")) }
     """).column("m")
     assert vague == []
 
 
 def test_every_deontic_statement_has_a_source(kg):
     missing = kg.sparql("""
-        SELECT ?d WHERE { ?d a pko:DeonticStatement . FILTER NOT EXISTS { ?d dct:source ?s } }""").column("d")
+        SELECT ?d WHERE { ?d a peacekg:DeonticStatement . FILTER NOT EXISTS { ?d dct:source ?s } }""").column("d")
     assert missing == []
 
 
@@ -174,25 +174,25 @@ def test_every_deontic_statement_has_a_source(kg):
 
 
 def test_well_over_500_resolutions_are_tied_to_operations(kg):
-    count = kg.sparql("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?a pko:byResolution ?r ; pko:actOn ?m }").column("n")
+    count = kg.sparql("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?a peacekg:byResolution ?r ; peacekg:actOn ?m }").column("n")
     assert int(count[0]) > 500
 
 
 def test_every_un_operation_has_its_establishing_act(kg):
     missing = kg.sparql("""
         SELECT ?acronym WHERE {
-          ?m a pko:UNPeacekeepingOperation ; pko:acronym ?acronym .
-          FILTER NOT EXISTS { ?a pko:actOn ?m ; pko:actKind pko:Establishment }
+          ?m a peacekg:UNPeacekeepingOperation ; peacekg:acronym ?acronym .
+          FILTER NOT EXISTS { ?a peacekg:actOn ?m ; peacekg:actKind peacekg:Establishment }
         } ORDER BY ?acronym""").column("acronym")
     assert missing == []
 
 
 def test_every_resolution_links_its_document_and_every_act_its_source_page(kg):
     unlinked = kg.sparql("""
-        SELECT ?r WHERE { ?r a pko:SecurityCouncilResolution . FILTER NOT EXISTS { ?r foaf:page ?p } }""").column("r")
+        SELECT ?r WHERE { ?r a peacekg:SecurityCouncilResolution . FILTER NOT EXISTS { ?r foaf:page ?p } }""").column("r")
     assert unlinked == []
     unsourced = kg.sparql("""
-        SELECT ?a WHERE { ?a a pko:MandateAct . FILTER NOT EXISTS { ?a dct:source ?s . FILTER isIRI(?s) } }""").column("a")
+        SELECT ?a WHERE { ?a a peacekg:MandateAct . FILTER NOT EXISTS { ?a dct:source ?s . FILTER isIRI(?s) } }""").column("a")
     assert unsourced == []
 
 
@@ -221,7 +221,7 @@ def test_mandate_task_scheme_has_thirty_tasks_each_tied_to_a_norm(kg):
 
 def test_mandated_norm_joins_norms_and_mandates(kg):
     missions = set(kg.sparql("""
-        SELECT ?a WHERE { ?m pko:mandatedNorm norm:protection-of-civilians ; pko:acronym ?a }""").column("a"))
+        SELECT ?a WHERE { ?m peacekg:mandatedNorm norm:protection-of-civilians ; peacekg:acronym ?a }""").column("a"))
     assert {"UNAMSIL", "MONUC", "UNIFIL"} <= missions
 
 
@@ -229,7 +229,7 @@ def test_an_operations_kind_changes_with_its_mandate(kg):
     history = {r["resolution"]: r["sets_kind"] for r in rows(kg, "mandate-history", mission="monuc")}
     assert history["S/RES/1279 (1999)"] == "observer mission"
     assert history["S/RES/1291 (2000)"] == "multidimensional peacekeeping"
-    kinds = set(kg.sparql("SELECT ?k WHERE { mission:monusco pko:operationKind/rdfs:label ?k }").column("k"))
+    kinds = set(kg.sparql("SELECT ?k WHERE { mission:monusco peacekg:operationKind/rdfs:label ?k }").column("k"))
     assert {"stabilisation operation", "peace enforcement"} <= kinds  # the second derived from S/RES/2098 (2013)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from peacekg.derive import derive_normative_force
-from peacekg.namespaces import DATA_GRAPH, ID, PKO
+from peacekg.namespaces import DATA_GRAPH, ID, PEACEKG
 
 FORCE = ID + "force/"
 
@@ -125,16 +125,16 @@ def test_norm_contestation(kg):
 
 
 def test_every_instrument_has_exactly_one_normative_force(kg):
-    missing = kg.sparql("SELECT ?i WHERE { ?i a pko:LegalInstrument FILTER NOT EXISTS { ?i pko:normativeForce ?f } }")
+    missing = kg.sparql("SELECT ?i WHERE { ?i a peacekg:LegalInstrument FILTER NOT EXISTS { ?i peacekg:normativeForce ?f } }")
     assert len(missing) == 0
-    several = kg.sparql("SELECT ?i WHERE { ?i a pko:LegalInstrument ; pko:normativeForce ?a , ?b FILTER (?a != ?b) }")
+    several = kg.sparql("SELECT ?i WHERE { ?i a peacekg:LegalInstrument ; peacekg:normativeForce ?a , ?b FILTER (?a != ?b) }")
     assert len(several) == 0
-    statements = kg.sparql("SELECT ?s WHERE { ?s a pko:DeonticStatement FILTER NOT EXISTS { ?s pko:normativeForce ?f } }")
+    statements = kg.sparql("SELECT ?s WHERE { ?s a peacekg:DeonticStatement FILTER NOT EXISTS { ?s peacekg:normativeForce ?f } }")
     assert len(statements) == 0
 
 
 def _force(kg, slug):
-    return kg.sparql(f"SELECT ?f WHERE {{ <{ID}instrument/{slug}> pko:normativeForce ?f }}").column("f")
+    return kg.sparql(f"SELECT ?f WHERE {{ <{ID}instrument/{slug}> peacekg:normativeForce ?f }}").column("f")
 
 
 def test_the_force_of_instruments_follows_their_kind(kg):
@@ -159,13 +159,13 @@ def test_derivation_prefers_asserted_force_and_walks_up_parts():
     store = ox.Store()
     i, p, q = (ox.NamedNode(ID + "instrument/" + s) for s in ("x", "x-para-1", "x-para-1-a"))
     store.bulk_extend([
-        ox.Quad(i, rdf_type, ox.NamedNode(PKO + "GeneralAssemblyResolution"), data),
-        ox.Quad(p, ox.NamedNode(PKO + "partOfInstrument"), i, data),
-        ox.Quad(q, ox.NamedNode(PKO + "partOfInstrument"), p, data),
+        ox.Quad(i, rdf_type, ox.NamedNode(PEACEKG + "GeneralAssemblyResolution"), data),
+        ox.Quad(p, ox.NamedNode(PEACEKG + "partOfInstrument"), i, data),
+        ox.Quad(q, ox.NamedNode(PEACEKG + "partOfInstrument"), p, data),
     ])
     derived = {(t.subject.value, t.object.value) for t in derive_normative_force(store)}
     assert derived == {(i.value, FORCE + "recommendation"), (p.value, FORCE + "recommendation"), (q.value, FORCE + "recommendation")}
-    store.add(ox.Quad(p, ox.NamedNode(PKO + "normativeForce"), ox.NamedNode(FORCE + "political-commitment"), data))
+    store.add(ox.Quad(p, ox.NamedNode(PEACEKG + "normativeForce"), ox.NamedNode(FORCE + "political-commitment"), data))
     derived = {(t.subject.value, t.object.value) for t in derive_normative_force(store)}
     assert derived == {(i.value, FORCE + "recommendation"), (q.value, FORCE + "political-commitment")}
 
@@ -176,15 +176,15 @@ def test_peace_agreements_bind_as_treaties_only_between_states():
     store = ox.Store()
     data = ox.NamedNode(DATA_GRAPH)
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    issued_by = ox.NamedNode(PKO + "issuedBy")
+    issued_by = ox.NamedNode(PEACEKG + "issuedBy")
     between_states, with_a_group = ox.NamedNode(ID + "agreement/a"), ox.NamedNode(ID + "agreement/b")
     eri, eth, ruf = (ox.NamedNode(ID + s) for s in ("state/eri", "state/eth", "actor/ruf"))
     store.bulk_extend([
-        ox.Quad(between_states, rdf_type, ox.NamedNode(PKO + "PeaceAgreement"), data),
-        ox.Quad(with_a_group, rdf_type, ox.NamedNode(PKO + "PeaceAgreement"), data),
-        ox.Quad(eri, rdf_type, ox.NamedNode(PKO + "State"), data),
-        ox.Quad(eth, rdf_type, ox.NamedNode(PKO + "State"), data),
-        ox.Quad(ruf, rdf_type, ox.NamedNode(PKO + "NonStateArmedGroup"), data),
+        ox.Quad(between_states, rdf_type, ox.NamedNode(PEACEKG + "PeaceAgreement"), data),
+        ox.Quad(with_a_group, rdf_type, ox.NamedNode(PEACEKG + "PeaceAgreement"), data),
+        ox.Quad(eri, rdf_type, ox.NamedNode(PEACEKG + "State"), data),
+        ox.Quad(eth, rdf_type, ox.NamedNode(PEACEKG + "State"), data),
+        ox.Quad(ruf, rdf_type, ox.NamedNode(PEACEKG + "NonStateArmedGroup"), data),
         ox.Quad(between_states, issued_by, eri, data), ox.Quad(between_states, issued_by, eth, data),
         ox.Quad(with_a_group, issued_by, eth, data), ox.Quad(with_a_group, issued_by, ruf, data),
     ])
@@ -206,7 +206,7 @@ def test_statements_still_waiting_for_a_provision(kg):
 
 
 def test_a_renewal_points_to_what_it_renews(kg):
-    renewed = kg.sparql(f"SELECT ?p ?task WHERE {{ <{ID}instrument/s-res-2425-2018-para-2> pko:renews ?p . ?p pko:assignsTask ?task }}")
+    renewed = kg.sparql(f"SELECT ?p ?task WHERE {{ <{ID}instrument/s-res-2425-2018-para-2> peacekg:renews ?p . ?p peacekg:assignsTask ?task }}")
     assert [(r["p"], r["task"]) for r in renewed.to_dicts()] == [
         (ID + "instrument/s-res-1769-2007-para-15", ID + "task/protection-of-civilians")
     ]

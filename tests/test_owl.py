@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from peacekg import publish, quality, reason
-from peacekg.namespaces import OWL, PKO, RDF, RDFS, XSD
+from peacekg.namespaces import OWL, PEACEKG, RDF, RDFS, XSD
 
 IMPORTS = OWL + "imports"
 
@@ -56,7 +56,7 @@ def test_data_owl_imports_resolve_offline_through_the_catalog(released, offline)
     triples, resolved = load_with_catalog(released, "peacekg-data.owl")
     assert resolved == [f"https://w3id.org/peacekg/ontology/{released.version}"]
     subjects = {str(s) for s, _, _ in triples}
-    assert PKO + "PeaceOperation" in subjects  # the ontology came in through the import
+    assert PEACEKG + "PeaceOperation" in subjects  # the ontology came in through the import
     assert "https://w3id.org/peacekg/id/mission/unmil" in subjects
 
 
@@ -81,7 +81,7 @@ def test_owlready2_loads_the_release_offline(released, offline):
     data = world.get_ontology(catalog[publish.DATA_ONTOLOGY_IRI].as_uri()).load()
     assert onto in data.imported_ontologies
     classes = {c.iri for c in world.classes()}
-    assert {PKO + "PeaceOperation", PKO + "Norm", PKO + "LegalInstrument"} <= classes
+    assert {PEACEKG + "PeaceOperation", PEACEKG + "Norm", PEACEKG + "LegalInstrument"} <= classes
     assert world.search_one(iri="https://w3id.org/peacekg/id/mission/unmil") is not None
 
 
@@ -95,10 +95,10 @@ def test_owlready2_opens_the_full_release_file_offline_with_no_catalog(released,
     onto = world.get_ontology(released.path("peacekg-full.owl").as_uri()).load()
     assert onto.imported_ontologies == []
     classes = {c.iri for c in world.classes()}
-    assert {PKO + "PeaceOperation", PKO + "Norm", PKO + "LegalInstrument", PKO + "UNPeacekeepingOperation"} <= classes
+    assert {PEACEKG + "PeaceOperation", PEACEKG + "Norm", PEACEKG + "LegalInstrument", PEACEKG + "UNPeacekeepingOperation"} <= classes
     assert len(classes) > 50
     unmil = world.search_one(iri="https://w3id.org/peacekg/id/mission/unmil")
-    assert [c.iri for c in unmil.is_a] == [PKO + "UNPeacekeepingOperation"]
+    assert [c.iri for c in unmil.is_a] == [PEACEKG + "UNPeacekeepingOperation"]
     assert [str(label) for label in unmil.label] == ["United Nations Mission in Liberia"]
 
 
@@ -119,7 +119,7 @@ def test_dates_use_xsd_datetime_never_xsd_date(released):
         text = released.path(name).read_text()
         assert f"<{XSD}date>" not in text, name
     onto = list(ox.parse(path=str(released.path("peacekg.nt")), format=ox.RdfFormat.N_TRIPLES))
-    ranges = {q.object.value for q in onto if q.predicate.value == RDFS + "range" and q.subject.value in (PKO + "startDate", PKO + "adoptionDate")}
+    ranges = {q.object.value for q in onto if q.predicate.value == RDFS + "range" and q.subject.value in (PEACEKG + "startDate", PEACEKG + "adoptionDate")}
     assert ranges == {XSD + "dateTime"}
 
 

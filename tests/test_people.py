@@ -93,11 +93,11 @@ def test_norm_findings(kg):
 def test_thirty_assessments_each_with_authors_publication_and_period(kg):
     result = kg.sparql("""
         SELECT ?a ?year (COUNT(DISTINCT ?author) AS ?authors) ?from WHERE {
-          ?a a pko:Assessment ; pko:publishedIn ?p ; pko:beginsOn ?from .
-          ?p pko:publicationYear ?year ; pko:author ?author .
-          ?author a pko:Person .
+          ?a a peacekg:Assessment ; peacekg:publishedIn ?p ; peacekg:beginsOn ?from .
+          ?p peacekg:publicationYear ?year ; peacekg:author ?author .
+          ?author a peacekg:Person .
         } GROUP BY ?a ?year ?from""").to_dicts()
-    everything = kg.sparql("SELECT (COUNT(?a) AS ?n) WHERE { ?a a pko:Assessment }").to_dicts()
+    everything = kg.sparql("SELECT (COUNT(?a) AS ?n) WHERE { ?a a peacekg:Assessment }").to_dicts()
     assert len(result) == int(everything[0]["n"]) >= 30
     assert all(int(r["authors"]) >= 1 and PARTIAL_DATE.match(r["from"]) for r in result)
     assert all(int(r["from"][:4]) <= int(r["year"]) for r in result)  # no study judges a period after it was published
@@ -105,11 +105,11 @@ def test_thirty_assessments_each_with_authors_publication_and_period(kg):
 
 def test_every_finding_is_mirrored_by_the_direct_link(kg):
     """The qualified findings and the direct norm links tell the same story, so the
-    inferred pko:upholds and pko:breaches of each operation stay right."""
+    inferred peacekg:upholds and peacekg:breaches of each operation stay right."""
     missing = kg.sparql("""
         SELECT ?a ?norm WHERE {
-          ?a pko:hasNormFinding ?f . ?f pko:findingNorm ?norm ; pko:findingKind ?kind .
-          FILTER NOT EXISTS { ?a ?link ?norm . FILTER (?link = IF(?kind = pko:Upheld, pko:normUpheld, pko:normBreached)) }
+          ?a peacekg:hasNormFinding ?f . ?f peacekg:findingNorm ?norm ; peacekg:findingKind ?kind .
+          FILTER NOT EXISTS { ?a ?link ?norm . FILTER (?link = IF(?kind = peacekg:Upheld, peacekg:normUpheld, peacekg:normBreached)) }
         }""").to_dicts()
     assert missing == []
 
@@ -117,17 +117,17 @@ def test_every_finding_is_mirrored_by_the_direct_link(kg):
 def test_appointments_are_sourced_dated_and_successions_run_forward(kg):
     result = kg.sparql("""
         SELECT ?a ?start ?src WHERE {
-          ?a a pko:Appointment ; dct:source ?src .
-          OPTIONAL { ?a pko:beginsOn ?b } OPTIONAL { ?a pko:announcedOn ?n }
+          ?a a peacekg:Appointment ; dct:source ?src .
+          OPTIONAL { ?a peacekg:beginsOn ?b } OPTIONAL { ?a peacekg:announcedOn ?n }
           BIND (COALESCE(?b, ?n) AS ?start)
         }""").to_dicts()
     assert len({r["a"] for r in result}) >= 50
     assert all(r["start"] and PARTIAL_DATE.match(r["start"]) and r["src"].startswith("http") for r in result)
     backwards = kg.sparql("""
         SELECT ?a ?earlier WHERE {
-          ?a pko:succeeds ?earlier .
-          OPTIONAL { ?a pko:beginsOn ?b } OPTIONAL { ?a pko:announcedOn ?n }
-          OPTIONAL { ?earlier pko:beginsOn ?eb } OPTIONAL { ?earlier pko:announcedOn ?en }
+          ?a peacekg:succeeds ?earlier .
+          OPTIONAL { ?a peacekg:beginsOn ?b } OPTIONAL { ?a peacekg:announcedOn ?n }
+          OPTIONAL { ?earlier peacekg:beginsOn ?eb } OPTIONAL { ?earlier peacekg:announcedOn ?en }
           FILTER (COALESCE(?b, ?n) < COALESCE(?eb, ?en))
         }""").to_dicts()
     assert backwards == []

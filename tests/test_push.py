@@ -133,7 +133,7 @@ def test_cli_query_and_sparql_on_the_endpoint_match_local_output(loaded, kg):
         remote_run = runner.invoke(app, [*args, "--endpoint", loaded])
         assert remote_run.exit_code == 0, remote_run.output
         assert sorted(remote_run.stdout.splitlines()) == sorted(local_run.stdout.splitlines()), args
-    text = "SELECT ?acronym WHERE { ?m pko:acronym ?acronym ; pko:hostCountry state:lbr } ORDER BY ?acronym"
+    text = "SELECT ?acronym WHERE { ?m peacekg:acronym ?acronym ; peacekg:hostCountry state:lbr } ORDER BY ?acronym"
     local_run, remote_run = runner.invoke(app, ["sparql", text, "-f", "csv"]), runner.invoke(app, ["sparql", text, "-f", "csv", "--endpoint", loaded])
     assert remote_run.exit_code == 0 and remote_run.stdout == local_run.stdout
     assert "UNMIL" in remote_run.stdout

@@ -13,12 +13,12 @@ from typer.testing import CliRunner
 from peacekg import quality
 from peacekg.build import parse_sources
 from peacekg.cli import app
-from peacekg.namespaces import PKO
+from peacekg.namespaces import PEACEKG
 
 ROOT = Path(__file__).resolve().parent.parent
 
 PROLOGUE = """
-@prefix pko: <https://w3id.org/peacekg/ontology#> .
+@prefix peacekg: <https://w3id.org/peacekg/ontology#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -30,7 +30,7 @@ PROLOGUE = """
 <https://w3id.org/peacekg/ontology> a owl:Ontology ; dct:title "t"@en ; dct:description "d"@en ;
     dct:license <https://creativecommons.org/licenses/by/4.0/> ; dct:creator "c" ;
     owl:versionIRI <https://w3id.org/peacekg/ontology/1> ; owl:versionInfo "1" ;
-    vann:preferredNamespacePrefix "pko" ; vann:preferredNamespaceUri "https://w3id.org/peacekg/ontology#" .
+    vann:preferredNamespacePrefix "peacekg" ; vann:preferredNamespaceUri "https://w3id.org/peacekg/ontology#" .
 skos:definition a owl:AnnotationProperty .
 dct:title a owl:AnnotationProperty . dct:description a owl:AnnotationProperty . dct:license a owl:AnnotationProperty .
 dct:creator a owl:AnnotationProperty . dct:created a owl:AnnotationProperty . dct:source a owl:AnnotationProperty .
@@ -71,32 +71,32 @@ def test_the_real_data_has_no_profile_errors(kg, project):
 
 
 def test_a_clean_fixture_has_no_issues():
-    assert quality.check_ontology(triples(good("pko:A") + good("pko:p", "owl:ObjectProperty"))) == []
+    assert quality.check_ontology(triples(good("peacekg:A") + good("peacekg:p", "owl:ObjectProperty"))) == []
 
 
 #: (check that must fire, the offending term, ontology fixture)
 FIXTURES = [
-    ("missing_label", "pko:A", 'pko:A a owl:Class ; skos:definition "d"@en ; rdfs:isDefinedBy <https://w3id.org/peacekg/ontology> .'),
-    ("multiple_labels", "pko:A", good("pko:A") + 'pko:A rdfs:label "another"@en .'),
-    ("duplicate_label", "pko:B", good("pko:A", label="same") + good("pko:B", "owl:ObjectProperty", label="same")),
-    ("missing_definition", "pko:A", 'pko:A a owl:Class ; rdfs:label "a"@en ; rdfs:isDefinedBy <https://w3id.org/peacekg/ontology> .'),
-    ("multiple_definitions", "pko:A", good("pko:A") + 'pko:A skos:definition "Another."@en .'),
-    ("missing_is_defined_by", "pko:A", 'pko:A a owl:Class ; rdfs:label "a"@en ; skos:definition "d"@en .'),
-    ("label_language", "pko:A", 'pko:A a owl:Class ; rdfs:label "a" ; skos:definition "d"@en ; rdfs:isDefinedBy <https://w3id.org/peacekg/ontology> .'),
-    ("undeclared_term", "ex:Thing", good("pko:A") + "pko:A rdfs:subClassOf ex:Thing ."),
-    ("undeclared_term", "ex:prop", good("pko:A") + 'pko:A ex:prop "x" .'),
-    ("used_not_defined", "pko:Missing", good("pko:p", "owl:ObjectProperty") + "pko:p rdfs:range pko:Missing ."),
-    ("punning", "pko:p", good("pko:p", "owl:ObjectProperty") + "pko:p a owl:AnnotationProperty ."),
-    ("datatype_not_in_map", "pko:d", good("pko:d", "owl:DatatypeProperty") + "pko:d rdfs:range xsd:date ."),
+    ("missing_label", "peacekg:A", 'peacekg:A a owl:Class ; skos:definition "d"@en ; rdfs:isDefinedBy <https://w3id.org/peacekg/ontology> .'),
+    ("multiple_labels", "peacekg:A", good("peacekg:A") + 'peacekg:A rdfs:label "another"@en .'),
+    ("duplicate_label", "peacekg:B", good("peacekg:A", label="same") + good("peacekg:B", "owl:ObjectProperty", label="same")),
+    ("missing_definition", "peacekg:A", 'peacekg:A a owl:Class ; rdfs:label "a"@en ; rdfs:isDefinedBy <https://w3id.org/peacekg/ontology> .'),
+    ("multiple_definitions", "peacekg:A", good("peacekg:A") + 'peacekg:A skos:definition "Another."@en .'),
+    ("missing_is_defined_by", "peacekg:A", 'peacekg:A a owl:Class ; rdfs:label "a"@en ; skos:definition "d"@en .'),
+    ("label_language", "peacekg:A", 'peacekg:A a owl:Class ; rdfs:label "a" ; skos:definition "d"@en ; rdfs:isDefinedBy <https://w3id.org/peacekg/ontology> .'),
+    ("undeclared_term", "ex:Thing", good("peacekg:A") + "peacekg:A rdfs:subClassOf ex:Thing ."),
+    ("undeclared_term", "ex:prop", good("peacekg:A") + 'peacekg:A ex:prop "x" .'),
+    ("used_not_defined", "peacekg:Missing", good("peacekg:p", "owl:ObjectProperty") + "peacekg:p rdfs:range peacekg:Missing ."),
+    ("punning", "peacekg:p", good("peacekg:p", "owl:ObjectProperty") + "peacekg:p a owl:AnnotationProperty ."),
+    ("datatype_not_in_map", "peacekg:d", good("peacekg:d", "owl:DatatypeProperty") + "peacekg:d rdfs:range xsd:date ."),
     ("datatype_not_in_map", "https://w3id.org/peacekg/ontology", '<https://w3id.org/peacekg/ontology> dct:created "2020-01-01"^^xsd:date .'),
-    ("property_kind_mismatch", "pko:d", good("pko:d", "owl:DatatypeProperty") + good("pko:p", "owl:ObjectProperty") + "pko:d rdfs:subPropertyOf pko:p ."),
-    ("property_kind_mismatch", "pko:p", good("pko:p", "owl:ObjectProperty") + "pko:p rdfs:range xsd:string ."),
-    ("non_simple_property", "pko:p", good("pko:p", "owl:ObjectProperty") + "pko:p a owl:TransitiveProperty , owl:FunctionalProperty ."),
+    ("property_kind_mismatch", "peacekg:d", good("peacekg:d", "owl:DatatypeProperty") + good("peacekg:p", "owl:ObjectProperty") + "peacekg:d rdfs:subPropertyOf peacekg:p ."),
+    ("property_kind_mismatch", "peacekg:p", good("peacekg:p", "owl:ObjectProperty") + "peacekg:p rdfs:range xsd:string ."),
+    ("non_simple_property", "peacekg:p", good("peacekg:p", "owl:ObjectProperty") + "peacekg:p a owl:TransitiveProperty , owl:FunctionalProperty ."),
     (
         "non_simple_property",
-        "pko:sup",
-        good("pko:sup", "owl:ObjectProperty") + good("pko:p", "owl:ObjectProperty") + good("pko:q", "owl:ObjectProperty")
-        + "pko:p owl:propertyChainAxiom ( pko:q pko:q ) ; rdfs:subPropertyOf pko:sup . pko:sup a owl:AsymmetricProperty .",
+        "peacekg:sup",
+        good("peacekg:sup", "owl:ObjectProperty") + good("peacekg:p", "owl:ObjectProperty") + good("peacekg:q", "owl:ObjectProperty")
+        + "peacekg:p owl:propertyChainAxiom ( peacekg:q peacekg:q ) ; rdfs:subPropertyOf peacekg:sup . peacekg:sup a owl:AsymmetricProperty .",
     ),
     ("missing_ontology_annotation", "https://w3id.org/peacekg/ontology", "<https://w3id.org/peacekg/ontology> a owl:Ontology ."),
 ]
@@ -108,17 +108,17 @@ def test_each_check_fires(check, term, turtle):
     if check == "missing_ontology_annotation":  # a header without its annotations
         graph = list(ox.parse(("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n" + turtle).encode(), format=ox.RdfFormat.TURTLE))
     issues = quality.check_ontology(graph)
-    iri = term.replace("pko:", PKO).replace("ex:", "http://example.org/")
+    iri = term.replace("peacekg:", PEACEKG).replace("ex:", "http://example.org/")
     found = [i for i in issues if i.check == check and i.subject == iri]
     assert found, issues
     assert all(i.level == quality.CHECKS[check][0] for i in found)
 
 
 def test_data_checks_catch_typos_undeclared_types_and_misused_properties():
-    onto = triples(good("pko:Mission") + good("pko:host", "owl:ObjectProperty") + good("pko:start", "owl:DatatypeProperty"))
+    onto = triples(good("peacekg:Mission") + good("peacekg:host", "owl:ObjectProperty") + good("peacekg:start", "owl:DatatypeProperty"))
     facts = data(
-        """ex:m a pko:Mission ; pko:hots ex:x ; pko:host "Liberia" ; pko:start ex:y ; a pko:Missoin .
-        ex:m pko:start "1990-01-01"^^xsd:date ."""
+        """ex:m a peacekg:Mission ; peacekg:hots ex:x ; peacekg:host "Liberia" ; peacekg:start ex:y ; a peacekg:Missoin .
+        ex:m peacekg:start "1990-01-01"^^xsd:date ."""
     )
     issues = quality.check_data(onto, facts)
     assert {(i.check, i.subject.rsplit("#", 1)[-1]) for i in issues if i.check == "used_not_defined"} >= {("used_not_defined", "hots"), ("used_not_defined", "Missoin")}
@@ -128,14 +128,14 @@ def test_data_checks_catch_typos_undeclared_types_and_misused_properties():
 
 def test_coverage_counts_facts_and_finds_gaps():
     onto = triples(
-        good("pko:PeaceOperation")
-        + good("pko:endDate", "owl:DatatypeProperty") + "pko:endDate rdfs:domain pko:PeaceOperation ."
-        + good("pko:ongoing", "owl:DatatypeProperty") + "pko:ongoing rdfs:domain pko:PeaceOperation ."
+        good("peacekg:PeaceOperation")
+        + good("peacekg:endDate", "owl:DatatypeProperty") + "peacekg:endDate rdfs:domain peacekg:PeaceOperation ."
+        + good("peacekg:ongoing", "owl:DatatypeProperty") + "peacekg:ongoing rdfs:domain peacekg:PeaceOperation ."
     )
     facts = data(
-        """ex:a a pko:PeaceOperation ; rdfs:label "a" ; dct:source "S/RES/1" ; pko:endDate "2000-01-01T00:00:00"^^xsd:dateTime .
-        ex:b a pko:PeaceOperation ; rdfs:label "b" ; dct:source "S/RES/2" ; pko:ongoing true .
-        ex:c a pko:PeaceOperation ; rdfs:label "c" ."""
+        """ex:a a peacekg:PeaceOperation ; rdfs:label "a" ; dct:source "S/RES/1" ; peacekg:endDate "2000-01-01T00:00:00"^^xsd:dateTime .
+        ex:b a peacekg:PeaceOperation ; rdfs:label "b" ; dct:source "S/RES/2" ; peacekg:ongoing true .
+        ex:c a peacekg:PeaceOperation ; rdfs:label "c" ."""
     )
     classes, gaps = quality.coverage(onto, facts)
     [missions] = classes
@@ -172,7 +172,7 @@ def test_report_command_fails_on_an_ontology_error(tmp_path):
     for folder in ("ontology", "shapes", "data", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     with open(tmp_path / "ontology" / "peacekg.ttl", "a") as fh:
-        fh.write('\npko:Oops a owl:Class ; rdfs:label "norm"@en .\n')
+        fh.write('\npeacekg:Oops a owl:Class ; rdfs:label "norm"@en .\n')
     result = CliRunner().invoke(app, ["report", "--project", str(tmp_path), "--no-data"])
     assert result.exit_code == 1, result.output
     assert "duplicate_label" in result.output and "missing_definition" in result.output

@@ -9,7 +9,7 @@ from peacekg import reason
 from peacekg.cli import app
 from peacekg.namespaces import INFERRED_GRAPH
 
-PKO = "https://w3id.org/peacekg/ontology#"
+PEACEKG = "https://w3id.org/peacekg/ontology#"
 ID = "https://w3id.org/peacekg/id/"
 
 
@@ -18,34 +18,34 @@ def inferred(kg, s, p, o) -> bool:
 
 
 def test_subclass_types_are_inferred(kg):
-    assert inferred(kg, ID + "mission/unmil", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PKO + "PeaceOperation")
-    assert inferred(kg, ID + "norm/consent", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PKO + "Norm")
+    assert inferred(kg, ID + "mission/unmil", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PEACEKG + "PeaceOperation")
+    assert inferred(kg, ID + "norm/consent", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PEACEKG + "Norm")
 
 
 def test_inverse_and_symmetric_properties_are_inferred(kg):
-    assert inferred(kg, ID + "mission/monuc", PKO + "successor", ID + "mission/monusco")
+    assert inferred(kg, ID + "mission/monuc", PEACEKG + "successor", ID + "mission/monusco")
     # asserted one way in norms.ttl, inferred the other way
-    assert inferred(kg, ID + "norm/sovereignty-non-intervention", PKO + "inTensionWith", ID + "norm/responsibility-to-protect")
+    assert inferred(kg, ID + "norm/sovereignty-non-intervention", PEACEKG + "inTensionWith", ID + "norm/responsibility-to-protect")
 
 
 def test_property_chain_infers_what_missions_upheld(kg):
-    """pko:upholds is the chain pko:hasAssessment / pko:normUpheld."""
-    rows = kg.sparql("SELECT ?m WHERE { ?a pko:assesses ?m ; pko:normUpheld ?n . FILTER NOT EXISTS { ?m pko:upholds ?n } }")
+    """peacekg:upholds is the chain peacekg:hasAssessment / peacekg:normUpheld."""
+    rows = kg.sparql("SELECT ?m WHERE { ?a peacekg:assesses ?m ; peacekg:normUpheld ?n . FILTER NOT EXISTS { ?m peacekg:upholds ?n } }")
     assert len(rows) == 0
-    assert len(kg.sparql("SELECT * WHERE { ?m pko:upholds ?n }")) > 0
+    assert len(kg.sparql("SELECT * WHERE { ?m peacekg:upholds ?n }")) > 0
 
 
 def test_breaches_keep_the_actor_who_breached(kg):
-    """pko:breaches follows the breach records (issue 14): the Security Council's
+    """peacekg:breaches follows the breach records (issue 14): the Security Council's
     failure in Rwanda is the Council's, not UNAMIR's, and the Council is not
     made a peace operation by the property's domain."""
-    assert inferred(kg, ID + "actor/unsc", PKO + "breaches", ID + "norm/collective-security")
-    assert not inferred(kg, ID + "mission/unamir", PKO + "breaches", ID + "norm/collective-security")
-    assert inferred(kg, ID + "mission/unamir", PKO + "breaches", ID + "norm/protection-of-civilians")
-    assert not inferred(kg, ID + "actor/unsc", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PKO + "PeaceOperation")
+    assert inferred(kg, ID + "actor/unsc", PEACEKG + "breaches", ID + "norm/collective-security")
+    assert not inferred(kg, ID + "mission/unamir", PEACEKG + "breaches", ID + "norm/collective-security")
+    assert inferred(kg, ID + "mission/unamir", PEACEKG + "breaches", ID + "norm/protection-of-civilians")
+    assert not inferred(kg, ID + "actor/unsc", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", PEACEKG + "PeaceOperation")
     # the assessment still names both norms, and the duty-holder of the breached statement is the Council
-    rows = kg.sparql("""SELECT ?who WHERE { <%sassessment/unamir-rwanda-genocide> pko:findsBreach ?b .
-        ?b pko:breachOf <%snorm/collective-security> ; pko:breachBy ?who ; pko:breachOfStatement/pko:binds ?who }""" % (ID, ID))
+    rows = kg.sparql("""SELECT ?who WHERE { <%sassessment/unamir-rwanda-genocide> peacekg:findsBreach ?b .
+        ?b peacekg:breachOf <%snorm/collective-security> ; peacekg:breachBy ?who ; peacekg:breachOfStatement/peacekg:binds ?who }""" % (ID, ID))
     assert rows.column("who") == [ID + "actor/unsc"]
 
 
@@ -62,7 +62,7 @@ def test_the_builds_sparql_closure_equals_the_reference_rl_reasoner(kg, project)
     expected = set(reason.rl_closure([*sources.ontology, *sources.data, *derived])) | set(derived)
     built = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.backend.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))}
     assert built == expected
-    assert inferred(kg, ID + "mission/unifil", PKO + "mandatedNorm", ID + "norm/protection-of-civilians")  # a chain of three
+    assert inferred(kg, ID + "mission/unifil", PEACEKG + "mandatedNorm", ID + "norm/protection-of-civilians")  # a chain of three
 
 
 def test_closure_adds_no_blank_nodes_or_trivia():
@@ -91,18 +91,18 @@ def test_hermit_detects_an_inconsistency(kg):
     store = kg.backend.store
     quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode("https://w3id.org/peacekg/graph/ontology")))
     quads += [
-        ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PKO + "Norm")),
-        ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PKO + "PeaceOperation")),
+        ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PEACEKG + "Norm")),
+        ox.Quad(ox.NamedNode(ID + "mission/x"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(PEACEKG + "PeaceOperation")),
     ]
     report = reason.check_consistency(quads)
     assert not report.consistent
     assert report.clashes == [
-        f"{ID}mission/x is both a {PKO}Norm and a {PKO}PeaceOperation, which are disjoint"
+        f"{ID}mission/x is both a {PEACEKG}Norm and a {PEACEKG}PeaceOperation, which are disjoint"
     ]
 
 
 def test_a_clash_is_named_from_a_range_and_a_type():
-    """A host country that is an organisation: the range of pko:hostCountry makes it a state."""
+    """A host country that is an organisation: the range of peacekg:hostCountry makes it a state."""
     from peacekg.sources import Project, parse_file
     from pathlib import Path
 
@@ -110,11 +110,11 @@ def test_a_clash_is_named_from_a_range_and_a_type():
     onto = [ox.Triple(q.subject, q.predicate, q.object) for path in project.ontology_files for q in parse_file(path)]
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     data = [
-        ox.Triple(ox.NamedNode(ID + "mission/x"), ox.NamedNode(PKO + "hostCountry"), ox.NamedNode(ID + "actor/au")),
-        ox.Triple(ox.NamedNode(ID + "actor/au"), rdf_type, ox.NamedNode(PKO + "RegionalOrganization")),
+        ox.Triple(ox.NamedNode(ID + "mission/x"), ox.NamedNode(PEACEKG + "hostCountry"), ox.NamedNode(ID + "actor/au")),
+        ox.Triple(ox.NamedNode(ID + "actor/au"), rdf_type, ox.NamedNode(PEACEKG + "RegionalOrganization")),
     ]
     clashes = reason.disjointness_clashes(onto + data)
-    assert any(c.startswith(f"{ID}actor/au is both a") and PKO + "State" in c for c in clashes)
+    assert any(c.startswith(f"{ID}actor/au is both a") and PEACEKG + "State" in c for c in clashes)
 
 
 def test_missing_java_gives_a_clear_message(monkeypatch, kg):

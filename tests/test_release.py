@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from peacekg import publish
 from peacekg.cli import app
-from peacekg.namespaces import DATA_GRAPH, DCAT, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, PKO, RDF, SKOS, VOID
+from peacekg.namespaces import DATA_GRAPH, DCAT, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, PEACEKG, RDF, SKOS, VOID
 from peacekg.terms import quads_to_rdflib_graph
 
 PARSERS = {
@@ -165,11 +165,11 @@ def test_documentation_lists_every_class_and_property(released, content):
         q.subject.value
         for q in onto
         if q.predicate.value == RDF + "type" and q.object.value in (OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty")
-        and q.subject.value.startswith(PKO)
+        and q.subject.value.startswith(PEACEKG)
     }
     assert len(declared) > 50
     for iri in declared:
-        assert f'id="pko-{iri[len(PKO):]}"' in html, iri
+        assert f'id="peacekg-{iri[len(PEACEKG):]}"' in html, iri
     for q in onto:
         if q.predicate.value == SKOS + "definition" and q.subject.value in declared:
             from html import escape
@@ -248,9 +248,9 @@ def test_base_holds_only_the_ontologys_own_terms_and_full_holds_the_data(release
         return {q.subject.value for q in parse(released.path(name)) if isinstance(q.subject, ox.NamedNode)}
 
     base, main, full = subjects("peacekg-base.ttl"), subjects("peacekg.ttl"), subjects("peacekg-full.ttl")
-    assert PKO + "PeaceOperation" in base and SKOS + "Concept" in main
-    assert {s for s in base if not s.startswith(PKO)} == {"https://w3id.org/peacekg/ontology"}
-    assert main - base == {s for s in main if not s.startswith(PKO) and s != "https://w3id.org/peacekg/ontology"}
+    assert PEACEKG + "PeaceOperation" in base and SKOS + "Concept" in main
+    assert {s for s in base if not s.startswith(PEACEKG)} == {"https://w3id.org/peacekg/ontology"}
+    assert main - base == {s for s in main if not s.startswith(PEACEKG) and s != "https://w3id.org/peacekg/ontology"}
     assert "https://w3id.org/peacekg/id/mission/unmil" in full and "https://w3id.org/peacekg/id/mission/unmil" not in main
     assert main <= full
 
@@ -262,9 +262,9 @@ def test_jsonld_is_compact_and_uses_the_shipped_context(released):
     full = json.loads(released.path("peacekg-full.jsonld").read_text())
     assert full["@context"] == context
     assert json.loads(released.path("peacekg.jsonld").read_text())["@context"] == context
-    assert context["pko"] == PKO and context["hostCountry"] == {"@id": "pko:hostCountry", "@type": "@id"}
+    assert context["peacekg"] == PEACEKG and context["hostCountry"] == {"@id": "peacekg:hostCountry", "@type": "@id"}
     unmil = next(n for n in full["@graph"] if n["id"] == "mission:unmil")
-    assert unmil["type"] == "pko:UNPeacekeepingOperation"
+    assert unmil["type"] == "peacekg:UNPeacekeepingOperation"
     assert unmil["label"] == "United Nations Mission in Liberia"
     assert unmil["hostCountry"] == "state:lbr"
     assert unmil["startDate"] == "2003-10-01T00:00:00"
@@ -282,13 +282,13 @@ def test_jsonld_keeps_values_that_do_not_fit_their_term():
     from peacekg.namespaces import XSD
 
     onto = [
-        ox.Triple(ox.NamedNode(PKO + "startDate"), ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "DatatypeProperty")),
-        ox.Triple(ox.NamedNode(PKO + "startDate"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range"), ox.NamedNode(XSD + "dateTime")),
+        ox.Triple(ox.NamedNode(PEACEKG + "startDate"), ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "DatatypeProperty")),
+        ox.Triple(ox.NamedNode(PEACEKG + "startDate"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range"), ox.NamedNode(XSD + "dateTime")),
     ]
     x = ox.NamedNode("https://w3id.org/peacekg/id/mission/x")
     triples = [
-        ox.Triple(x, ox.NamedNode(PKO + "startDate"), ox.Literal("2003-10-01T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))),
-        ox.Triple(x, ox.NamedNode(PKO + "startDate"), ox.Literal("2003", datatype=ox.NamedNode(XSD + "gYear"))),
+        ox.Triple(x, ox.NamedNode(PEACEKG + "startDate"), ox.Literal("2003-10-01T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))),
+        ox.Triple(x, ox.NamedNode(PEACEKG + "startDate"), ox.Literal("2003", datatype=ox.NamedNode(XSD + "gYear"))),
         ox.Triple(x, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("x", language="fr")),
         ox.Triple(x, ox.NamedNode("http://example.org/other"), ox.NamedNode("http://example.org/y")),
     ]
@@ -299,7 +299,7 @@ def test_jsonld_keeps_values_that_do_not_fit_their_term():
     assert node == {
         "id": "mission:x",
         "startDate": "2003-10-01T00:00:00",
-        "pko:startDate": {"@type": "xsd:gYear", "@value": "2003"},
+        "peacekg:startDate": {"@type": "xsd:gYear", "@value": "2003"},
         "rdfs:label": {"@language": "fr", "@value": "x"},
         "http://example.org/other": {"@id": "http://example.org/y"},
     }

@@ -148,7 +148,7 @@ def test_sparql_proxy_keeps_the_contract(sites):
         assert rows(client.get(remote + "/sparql", params={"query": named}, headers=JSON)) == [
             ("https://w3id.org/peacekg/graph/data",), ("https://w3id.org/peacekg/graph/inferred",),
             ("https://w3id.org/peacekg/graph/ontology",)]
-        prefixed = client.get(remote + "/sparql", params={"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"},
+        prefixed = client.get(remote + "/sparql", params={"query": "SELECT ?a WHERE { mission:unmil peacekg:acronym ?a }"},
                               headers={"Accept": "text/csv"})
         assert prefixed.text.split() == ["a", "UNMIL"]  # the predeclared prefixes work here too
         service = client.get(remote + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})

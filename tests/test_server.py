@@ -29,7 +29,7 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 ROOT = Path(__file__).resolve().parent.parent
-PKO = "https://w3id.org/peacekg/ontology#"
+PEACEKG = "https://w3id.org/peacekg/ontology#"
 ID = "https://w3id.org/peacekg/id/"
 UNMIL = ID + "mission/unmil"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -43,10 +43,10 @@ QUERY_TIMEOUT, MAX_RESULTS = 2, 5000
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 UNMIL_CONSTRUCT = """
-PREFIX pko: <https://w3id.org/peacekg/ontology#>
+PREFIX peacekg: <https://w3id.org/peacekg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT { ?m pko:acronym ?a ; rdfs:label ?l ; pko:hostCountry ?c }
-WHERE { ?m pko:acronym "UNMIL" , ?a ; rdfs:label ?l ; pko:hostCountry ?c }"""
+CONSTRUCT { ?m peacekg:acronym ?a ; rdfs:label ?l ; peacekg:hostCountry ?c }
+WHERE { ?m peacekg:acronym "UNMIL" , ?a ; rdfs:label ?l ; peacekg:hostCountry ?c }"""
 
 
 def free_port() -> int:
@@ -155,7 +155,7 @@ def test_missions_stored_query_through_sparqlwrapper(server, kg):
 def test_select_in_every_result_format(server, return_format):
     client = sparql_client(server, return_format)
     client.setMethod(POST)
-    client.setQuery('SELECT ?start WHERE { mission:unmil pko:startDate ?s BIND (SUBSTR(STR(?s), 1, 10) AS ?start) }')
+    client.setQuery('SELECT ?start WHERE { mission:unmil peacekg:startDate ?s BIND (SUBSTR(STR(?s), 1, 10) AS ?start) }')
     result = client.query()
     body = result.response.read()
     media = result.response.headers["Content-Type"]
@@ -185,20 +185,20 @@ def test_construct_in_every_graph_format(server, return_format, media, rdflib_fo
     assert result.response.headers["Content-Type"].startswith(media)
     graph = graph_of(body, rdflib_format)
     unmil = rdflib.URIRef(UNMIL)
-    assert (unmil, rdflib.URIRef(PKO + "acronym"), rdflib.Literal("UNMIL")) in graph
-    assert (unmil, rdflib.URIRef(PKO + "hostCountry"), rdflib.URIRef(ID + "state/lbr")) in graph
+    assert (unmil, rdflib.URIRef(PEACEKG + "acronym"), rdflib.Literal("UNMIL")) in graph
+    assert (unmil, rdflib.URIRef(PEACEKG + "hostCountry"), rdflib.URIRef(ID + "state/lbr")) in graph
 
 
 def test_construct_as_ntriples(http):
     response = http.get("/sparql", params={"query": UNMIL_CONSTRUCT}, headers={"Accept": "application/n-triples"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/n-triples")
-    assert f'<{UNMIL}> <{PKO}acronym> "UNMIL" .' in response.text.splitlines()
+    assert f'<{UNMIL}> <{PEACEKG}acronym> "UNMIL" .' in response.text.splitlines()
 
 
 def test_ask_through_sparqlwrapper(server):
     client = sparql_client(server)
-    client.setQuery("ASK { mission:unmil pko:hostCountry state:lbr }")
+    client.setQuery("ASK { mission:unmil peacekg:hostCountry state:lbr }")
     assert client.queryAndConvert() == {"head": {}, "boolean": True}
 
 
@@ -206,7 +206,7 @@ def test_ask_through_sparqlwrapper(server):
 
 
 def test_get_form_post_and_direct_post_agree(http):
-    query = "SELECT ?acronym WHERE { ?m pko:hostCountry state:lbr ; pko:acronym ?acronym } ORDER BY ?acronym"
+    query = "SELECT ?acronym WHERE { ?m peacekg:hostCountry state:lbr ; peacekg:acronym ?acronym } ORDER BY ?acronym"
     accept = {"Accept": "application/sparql-results+json"}
     answers = [
         http.get("/sparql", params={"query": query}, headers=accept),
@@ -235,7 +235,7 @@ def test_format_parameter_overrides_accept(http):
 
 
 def test_default_graph_uri_and_named_graph_uri(http):
-    ask = "ASK { mission:unmil a pko:PeaceOperation }"
+    ask = "ASK { mission:unmil a peacekg:PeaceOperation }"
 
     def boolean(params):
         response = http.get("/sparql", params=params, headers={"Accept": "application/sparql-results+json"})
@@ -343,10 +343,10 @@ def test_unacceptable_format_gets_406(http):
 
 
 def test_result_cap(http):
-    response = http.get("/sparql", params={"query": "SELECT * WHERE { ?a a pko:State . ?b a pko:State }"})
+    response = http.get("/sparql", params={"query": "SELECT * WHERE { ?a a peacekg:State . ?b a peacekg:State }"})
     assert response.status_code == 422
     assert f"more than {MAX_RESULTS} rows" in response.text
-    capped = http.get("/sparql", params={"query": "SELECT * WHERE { ?a a pko:State . ?b a pko:State } LIMIT 10"})
+    capped = http.get("/sparql", params={"query": "SELECT * WHERE { ?a a peacekg:State . ?b a peacekg:State } LIMIT 10"})
     assert capped.status_code == 200
     assert len(capped.json()["results"]["bindings"]) == 10
 
@@ -370,7 +370,7 @@ def test_runaway_query_is_stopped_and_others_are_served(server, http):
     assert f"time limit of {QUERY_TIMEOUT} s" in answers["runaway"].text
     # The next requests are served, by the replacement worker too.
     for _ in range(4):
-        after = http.get("/sparql", params={"query": "ASK { mission:unmil pko:hostCountry state:lbr }"})
+        after = http.get("/sparql", params={"query": "ASK { mission:unmil peacekg:hostCountry state:lbr }"})
         assert after.status_code == 200
         assert after.json()["boolean"] is True
 
@@ -396,7 +396,7 @@ def test_runaway_queries_leave_a_lookup_answering(tmp_path):
             time.sleep(0.05)  # until the runaways have had three seconds of CPU
         with httpx.Client(timeout=30) as client:
             for _ in range(10):
-                lookup = client.get(running.url("/sparql"), params={"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"},
+                lookup = client.get(running.url("/sparql"), params={"query": "SELECT ?a WHERE { mission:unmil peacekg:acronym ?a }"},
                                     headers={"Accept": "text/csv"})
                 assert lookup.status_code == 200 and lookup.text.split() == ["a", "UNMIL"]
         assert not answers or all(a.status_code == 503 for a in answers)  # the runaways are still running, or stopped
@@ -412,7 +412,7 @@ def test_runaway_queries_leave_a_lookup_answering(tmp_path):
 
 def test_fifty_concurrent_clients(server, kg):
     states = kg.sparql(
-        "SELECT ?code ?label WHERE { ?s pko:iso3166Alpha3 ?code ; rdfs:label ?label } ORDER BY ?code LIMIT 50"
+        "SELECT ?code ?label WHERE { ?s peacekg:iso3166Alpha3 ?code ; rdfs:label ?label } ORDER BY ?code LIMIT 50"
     ).to_dicts()
     assert len(states) == 50
 
@@ -420,7 +420,7 @@ def test_fifty_concurrent_clients(server, kg):
         with httpx.Client(timeout=60) as client:
             response = client.get(
                 server.url("/sparql"),
-                params={"query": f'SELECT ?label WHERE {{ ?s pko:iso3166Alpha3 "{state["code"]}" ; rdfs:label ?label }}'},
+                params={"query": f'SELECT ?label WHERE {{ ?s peacekg:iso3166Alpha3 "{state["code"]}" ; rdfs:label ?label }}'},
                 headers={"Accept": "application/sparql-results+json"},
             )
         rows = json_rows(response.json()) if response.status_code == 200 else []
@@ -479,11 +479,11 @@ def service_queries(url: str) -> list[str]:
     return [
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
-        f"PREFIX ep: <{url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ ?x a pko:State . SERVICE ep:sparql {{ ?s ?p ?o }} }} LIMIT 1",
+        f"PREFIX ep: <{url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ ?x a peacekg:State . SERVICE ep:sparql {{ ?s ?p ?o }} }} LIMIT 1",
         f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ ?m pko:acronym \"UNMIL\".SERVICE <{url}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ ?m pko:acronym ?a . ?m pko:x\\#y ?z . }} # }}\nSERVICE <{url}> {{ }}",
-        f"ASK {{ ?m pko:acronym 'UNMIL' OPTIONAL {{ SERVICE <{url}> {{ ?m ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ ?m peacekg:acronym \"UNMIL\".SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?m peacekg:acronym ?a . ?m peacekg:x\\#y ?z . }} # }}\nSERVICE <{url}> {{ }}",
+        f"ASK {{ ?m peacekg:acronym 'UNMIL' OPTIONAL {{ SERVICE <{url}> {{ ?m ?p ?o }} }} }}",
     ]
 
 
@@ -501,7 +501,7 @@ def test_worker_cannot_call_out_even_if_asked(tmp_path, listener):
     from peacekg.server.pool import FAILED, QueryFailed, QueryPool
 
     store = ox.Store(str(tmp_path / "store"))
-    store.add(ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)))
+    store.add(ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PEACEKG + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)))
     store.flush()
     del store
     pool = QueryPool(str(tmp_path / "store"), 1, timeout=30, wait_limit=30)
@@ -513,7 +513,7 @@ def test_worker_cannot_call_out_even_if_asked(tmp_path, listener):
             pool.run(job)
         assert failure.value.reason == FAILED
         silent = pool.run({**job, "query": job["query"].replace("SERVICE", "SERVICE SILENT")})
-        assert json_rows(json.loads(silent.body)) == [{"m": UNMIL, "p": PKO + "acronym", "a": "UNMIL"}]
+        assert json_rows(json.loads(silent.body)) == [{"m": UNMIL, "p": PEACEKG + "acronym", "a": "UNMIL"}]
     finally:
         pool.close()
     assert listener.close() == 0
@@ -600,7 +600,7 @@ def test_etag_is_the_build_and_if_none_match_gets_304(http, kg):
     assert again.headers["etag"] == tag and again.headers["content-location"] == "/id/mission/unmil.ttl"
     other = http.get("/id/mission/unmil", headers={"Accept": "application/n-triples", "If-None-Match": tag})
     assert other.status_code == 200 and other.headers["etag"] != tag  # each representation has its own tag
-    query = {"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"}
+    query = {"query": "SELECT ?a WHERE { mission:unmil peacekg:acronym ?a }"}
     answer = http.get("/sparql", params=query, headers={"Accept": "text/csv"})
     assert answer.text.split() == ["a", "UNMIL"]
     assert http.get("/sparql", params=query, headers={"Accept": "text/csv", "If-None-Match": answer.headers["etag"]}).status_code == 304
@@ -614,7 +614,7 @@ def test_large_answers_are_gzipped(http):
     assert dump.headers["content-encoding"] == "gzip"
     assert int(dump.headers["content-length"]) * 4 < len(dump.content)  # httpx has decompressed it
     quads = list(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
-    assert ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)) in quads
+    assert ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PEACEKG + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)) in quads
     small = http.get("/sparql", params={"query": "ASK {}"}, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers and small.json()["boolean"] is True
 
@@ -700,7 +700,7 @@ def test_kill_9_of_a_worker_loses_only_the_request_it_held(tmp_path):
         os.kill(idle, signal.SIGKILL)
         with httpx.Client(timeout=30) as client:
             for i in range(12):  # each a new query, so each runs in a worker
-                lookup = client.get(running.url("/sparql"), params={"query": f"SELECT ?a WHERE {{ mission:unmil pko:acronym ?a }} # {i}"},
+                lookup = client.get(running.url("/sparql"), params={"query": f"SELECT ?a WHERE {{ mission:unmil peacekg:acronym ?a }} # {i}"},
                                     headers={"Accept": "text/csv"})
                 assert (lookup.status_code, lookup.text.split()) == (200, ["a", "UNMIL"]), lookup.text
     finally:
@@ -738,7 +738,7 @@ def test_shutdown_with_a_query_in_flight_answers_503(tmp_path):
 def test_query_page_lists_the_predeclared_prefixes(http):
     page = http.get("/query", headers={"Accept": "text/html"}).text
     assert "PREFIX mission: &lt;https://w3id.org/peacekg/id/mission/&gt;" in page
-    assert "PREFIX pko: &lt;https://w3id.org/peacekg/ontology#&gt;" in page
+    assert "PREFIX peacekg: &lt;https://w3id.org/peacekg/ontology#&gt;" in page
 
 
 # -- a rebuild while serving ----------------------------------------------------------------
@@ -765,7 +765,7 @@ def test_rebuild_while_serving_switches_without_a_failed_request(project_copy):
     def keep_asking() -> None:
         with httpx.Client(base_url=running.base, timeout=60) as client:
             while not stop.is_set():
-                lookup = client.get("/sparql", params={"query": "SELECT ?a WHERE { mission:unmil pko:acronym ?a }"},
+                lookup = client.get("/sparql", params={"query": "SELECT ?a WHERE { mission:unmil peacekg:acronym ?a }"},
                                     headers={"Accept": "text/csv"})
                 page = client.get("/id/mission/unmil", headers={"Accept": "text/turtle"})
                 statuses.extend([(lookup.status_code, lookup.text.split() == ["a", "UNMIL"]), (page.status_code, "UNMIL" in page.text)])
@@ -895,7 +895,7 @@ def test_resource_description_by_content_negotiation(http, accept, media, rdflib
     graph = graph_of(response.content, rdflib_format)
     unmil, resolution = rdflib.URIRef(UNMIL), rdflib.URIRef(ID + "instrument/s-res-1509-2003")
     assert (unmil, rdflib.RDFS.label, rdflib.Literal("United Nations Mission in Liberia", lang="en")) in graph
-    assert (unmil, rdflib.URIRef(PKO + "establishedBy"), resolution) in graph
+    assert (unmil, rdflib.URIRef(PEACEKG + "establishedBy"), resolution) in graph
     assert (resolution, rdflib.RDFS.label, None) in graph  # the labels of what it links to
     same = http.get(f"/id/mission/unmil.{extension}")
     assert same.headers["content-type"].startswith(media)
@@ -928,11 +928,11 @@ def test_ontology_and_terms(http):
     turtle = http.get("/ontology", headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle")
     graph = graph_of(turtle.text, "turtle")
-    assert (rdflib.URIRef(PKO + "PeaceOperation"), rdflib.RDF.type, rdflib.OWL.Class) in graph
+    assert (rdflib.URIRef(PEACEKG + "PeaceOperation"), rdflib.RDF.type, rdflib.OWL.Class) in graph
     page = http.get("/ontology", headers={"Accept": "text/html"})
     assert 'id="PeaceOperation"' in page.text and 'id="establishedBy"' in page.text
-    term = http.get("/resource", params={"iri": PKO + "PeaceOperation"}, headers={"Accept": "text/turtle"})
-    assert (rdflib.URIRef(UNMIL), rdflib.RDF.type, rdflib.URIRef(PKO + "PeaceOperation")) in graph_of(term.text, "turtle")
+    term = http.get("/resource", params={"iri": PEACEKG + "PeaceOperation"}, headers={"Accept": "text/turtle"})
+    assert (rdflib.URIRef(UNMIL), rdflib.RDF.type, rdflib.URIRef(PEACEKG + "PeaceOperation")) in graph_of(term.text, "turtle")
 
 
 def test_void(http, server):
@@ -950,7 +950,7 @@ def test_void(http, server):
     dump = httpx.get(server.url("/download/peacekg.nq"), timeout=30)
     assert dump.status_code == 200
     quads = list(ox.parse(dump.content, format=ox.RdfFormat.N_QUADS))
-    assert ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PKO + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)) in quads
+    assert ox.Quad(ox.NamedNode(UNMIL), ox.NamedNode(PEACEKG + "acronym"), ox.Literal("UNMIL"), ox.NamedNode(DATA_GRAPH)) in quads
 
 
 # -- the site ---------------------------------------------------------------------------
@@ -975,7 +975,7 @@ def test_query_page_and_html_results(http):
     page = http.get("/query", headers={"Accept": "text/html"}).text
     assert '<textarea id="query"' in page and 'value="missions"' in page and "/static/query.js" in page
     assert http.get("/static/query.js").status_code == 200
-    results = http.get("/sparql", params={"query": "SELECT ?m WHERE { ?m pko:acronym \"UNMIL\" }"}, headers={"Accept": "text/html"})
+    results = http.get("/sparql", params={"query": "SELECT ?m WHERE { ?m peacekg:acronym \"UNMIL\" }"}, headers={"Accept": "text/html"})
     assert results.headers["content-type"].startswith("text/html")
     assert 'href="/id/mission/unmil"' in results.text
 
@@ -984,7 +984,7 @@ def test_query_page_and_html_results(http):
 
 
 def test_results_page_shows_500_rows_and_links_the_whole_answer(http):
-    query = "SELECT ?a ?b WHERE { ?a a pko:State . ?b a pko:State } LIMIT 700"
+    query = "SELECT ?a ?b WHERE { ?a a peacekg:State . ?b a peacekg:State } LIMIT 700"
     page = http.get("/sparql", params={"query": query}, headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "700 rows; the first 500 are shown here" in page.text
@@ -1033,7 +1033,7 @@ def test_pool_replaces_a_killed_worker(tmp_path):
 
     store = ox.Store(str(tmp_path / "store"))
     graph = ox.NamedNode(DATA_GRAPH)
-    store.extend(ox.Quad(ox.NamedNode(f"{ID}x/{i}"), ox.NamedNode(PKO + "n"), ox.Literal(str(i)), graph) for i in range(300))
+    store.extend(ox.Quad(ox.NamedNode(f"{ID}x/{i}"), ox.NamedNode(PEACEKG + "n"), ox.Literal(str(i)), graph) for i in range(300))
     store.flush()
     del store
     pool = QueryPool(str(tmp_path / "store"), 1, timeout=1, wait_limit=60)
@@ -1054,7 +1054,7 @@ def test_pool_answers_repeated_jobs_from_the_cache_but_never_errors(tmp_path):
     from peacekg.server.pool import QueryPool, QueryTimeout
 
     store = ox.Store(str(tmp_path / "store"))
-    store.extend(ox.Quad(ox.NamedNode(f"{ID}x/{i}"), ox.NamedNode(PKO + "n"), ox.Literal(str(i)), ox.NamedNode(DATA_GRAPH))
+    store.extend(ox.Quad(ox.NamedNode(f"{ID}x/{i}"), ox.NamedNode(PEACEKG + "n"), ox.Literal(str(i)), ox.NamedNode(DATA_GRAPH))
                  for i in range(300))
     store.flush()
     del store
@@ -1114,21 +1114,21 @@ def test_answer_cache_holds_no_more_memory_than_its_bound():
 # -- escaping: a graph with hostile labels, served in-process ----------------------------------
 
 HOSTILE = """
-@prefix pko: <https://w3id.org/peacekg/ontology#> .
+@prefix peacekg: <https://w3id.org/peacekg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dct: <http://purl.org/dc/terms/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<https://w3id.org/peacekg/id/mission/evil> a pko:PeaceOperation ;
+<https://w3id.org/peacekg/id/mission/evil> a peacekg:PeaceOperation ;
     rdfs:label "<script>alert('label')</script>"@en ;
-    pko:acronym "<b>EVIL</b>" ;
+    peacekg:acronym "<b>EVIL</b>" ;
     skos:definition "Defined as \\"<img src=x onerror=alert(1)>\\" & more."@en ;
-    pko:startDate "2001-01-01T00:00:00"^^xsd:dateTime ;
-    pko:hostCountry <https://w3id.org/peacekg/id/state/xyz> ;
+    peacekg:startDate "2001-01-01T00:00:00"^^xsd:dateTime ;
+    peacekg:hostCountry <https://w3id.org/peacekg/id/state/xyz> ;
     dct:source "<iframe src='https://example.org'></iframe>" .
-<https://w3id.org/peacekg/id/state/xyz> a pko:State ;
+<https://w3id.org/peacekg/id/state/xyz> a peacekg:State ;
     rdfs:label "Xland</a><script>alert('state')</script>"@en ;
-    pko:iso3166Alpha3 "XYZ" .
+    peacekg:iso3166Alpha3 "XYZ" .
 """
 
 

@@ -73,7 +73,7 @@ def test_report_groups_by_focus_for_people(ontology, shapes):
     data = parse_file(FIXTURES / "valid.ttl") + parse_file(FIXTURES / "invalid" / "mission-without-host.ttl")
     text = validate(data, ontology, shapes).to_text()
     assert "Does not conform: 1 violation(s) on 1 resource(s)." in text
-    assert "mission:unhosted\n  - [Violation] pko:hostCountry: an operation needs at least one host country, a pko:State" in text
+    assert "mission:unhosted\n  - [Violation] peacekg:hostCountry: an operation needs at least one host country, a peacekg:State" in text
 
 
 def test_the_setting_of_an_operation_is_covered_by_shapes(shapes):

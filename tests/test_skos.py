@@ -14,7 +14,7 @@ from peacekg.namespaces import OWL, RDF, SKOS
 from peacekg.sources import Project, parse_file
 from peacekg.terms import quads_to_rdflib_graph
 
-PKO = "https://w3id.org/peacekg/ontology#"
+PEACEKG = "https://w3id.org/peacekg/ontology#"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_skosify_reports_a_loose_concept(triples):
     and not marked a top concept, is reported."""
     stray = ox.NamedNode("https://w3id.org/peacekg/id/concept/stray")
     extra = [
-        ox.Triple(stray, ox.NamedNode(RDF + "type"), ox.NamedNode(PKO + "Concept")),
+        ox.Triple(stray, ox.NamedNode(RDF + "type"), ox.NamedNode(PEACEKG + "Concept")),
         ox.Triple(stray, ox.NamedNode(SKOS + "inScheme"), ox.NamedNode("https://w3id.org/peacekg/id/scheme/concepts")),
         ox.Triple(stray, ox.NamedNode(SKOS + "prefLabel"), ox.Literal("stray", language="en")),
     ]

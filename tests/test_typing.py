@@ -46,11 +46,11 @@ def test_one_method_per_query_form(kg):
     from peacekg import PeacekgError
     from peacekg.store import QueryError
 
-    start = kg.select("SELECT ?start ?name WHERE { mission:unmil pko:startDate ?start ; rdfs:label ?name }")
+    start = kg.select("SELECT ?start ?name WHERE { mission:unmil peacekg:startDate ?start ; rdfs:label ?name }")
     assert start.to_records() == [{"start": datetime.date(2003, 10, 1), "name": "United Nations Mission in Liberia"}]
     assert start.column("start") == ["2003-10-01T00:00:00"]
-    assert kg.ask("ASK { mission:unmil pko:chapterVII true }") is True
-    triples = kg.construct("CONSTRUCT { mission:unmil pko:startDate ?d } WHERE { mission:unmil pko:startDate ?d }")
+    assert kg.ask("ASK { mission:unmil peacekg:chapterVII true }") is True
+    triples = kg.construct("CONSTRUCT { mission:unmil peacekg:startDate ?d } WHERE { mission:unmil peacekg:startDate ?d }")
     assert [t.object.value for t in triples] == ["2003-10-01T00:00:00"]
     with pytest.raises(QueryError, match=r"ask\(\) takes an ASK query; this one returns rows \(SELECT\)"):
         kg.ask("SELECT * WHERE { ?s ?p ?o } LIMIT 1")

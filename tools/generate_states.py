@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pycountry
 
-HEADER = """@prefix pko:  <https://w3id.org/peacekg/ontology#> .
+HEADER = """@prefix peacekg:  <https://w3id.org/peacekg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dct:  <http://purl.org/dc/terms/> .
@@ -24,11 +24,11 @@ HEADER = """@prefix pko:  <https://w3id.org/peacekg/ontology#> .
 
 #: Kosovo has no ISO 3166-1 code; XKX is the user-assigned code used by the
 #: European Commission and the IMF, so UNMIK can name its host territory.
-KOSOVO = """state:xkx a pko:State ;
+KOSOVO = """state:xkx a peacekg:State ;
     rdfs:label "Kosovo"@en ;
     skos:scopeNote "XKX is a user-assigned code outside ISO 3166-1; its use implies no position on status."@en ;
-    pko:iso3166Alpha3 "XKX" ;
-    pko:iso3166Alpha2 "XK" ;
+    peacekg:iso3166Alpha3 "XKX" ;
+    peacekg:iso3166Alpha2 "XK" ;
     dct:source <https://undocs.org/S/RES/1244(1999)> .
 """
 
@@ -44,14 +44,14 @@ def main() -> None:
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
         label = getattr(country, "common_name", None) or country.name
         official = getattr(country, "official_name", None)
-        lines.append(f"state:{country.alpha_3.lower()} a pko:State ;")
+        lines.append(f"state:{country.alpha_3.lower()} a peacekg:State ;")
         lines.append(f"    rdfs:label {turtle_string(label)}@en ;")
         if label != country.name:
             lines.append(f"    skos:altLabel {turtle_string(country.name)}@en ;")
         if official and official not in (label, country.name):
             lines.append(f"    skos:altLabel {turtle_string(official)}@en ;")
-        lines.append(f'    pko:iso3166Alpha3 "{country.alpha_3}" ;')
-        lines.append(f'    pko:iso3166Alpha2 "{country.alpha_2}" ;')
+        lines.append(f'    peacekg:iso3166Alpha3 "{country.alpha_3}" ;')
+        lines.append(f'    peacekg:iso3166Alpha2 "{country.alpha_2}" ;')
         lines.append("    dct:source <https://w3id.org/peacekg/id/source/iso-3166-1> .")
         lines.append("")
     lines.append(KOSOVO)

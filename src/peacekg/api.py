@@ -335,14 +335,14 @@ class KnowledgeGraph:
 
 #: Labels and most specific types of the index's hits, in the index's order.
 _SEARCH_BY_INDEX = """
-PREFIX pko: <https://w3id.org/peacekg/ontology#>
+PREFIX peacekg: <https://w3id.org/peacekg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?resource ?label ?type WHERE {
   VALUES (?resource ?rank) { @HITS@ }
   OPTIONAL { ?resource rdfs:label ?rdfsLabel }
   OPTIONAL { ?resource skos:prefLabel ?prefLabel FILTER (LANGMATCHES(LANG(?prefLabel), "en") || LANG(?prefLabel) = "") }
-  OPTIONAL { ?resource a ?t . ?t rdfs:label ?typeLabel . FILTER (STRSTARTS(STR(?t), STR(pko:)))
+  OPTIONAL { ?resource a ?t . ?t rdfs:label ?typeLabel . FILTER (STRSTARTS(STR(?t), STR(peacekg:)))
              FILTER NOT EXISTS { ?resource a ?sub . ?sub rdfs:subClassOf ?t . FILTER (?sub != ?t) } }
   BIND (COALESCE(?rdfsLabel, ?prefLabel, "") AS ?label)
   BIND (COALESCE(?typeLabel, "") AS ?type)

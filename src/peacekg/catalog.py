@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import PeacekgError
-from .namespaces import ID, PKO, XSD
+from .namespaces import ID, PEACEKG, XSD
 from .sparql_lexer import tokens
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -136,7 +136,7 @@ def _verdict(text: str) -> ox.NamedNode:
     names = {"success": "Success", "mixed": "Mixed", "failure": "Failure"}
     if text.lower() not in names:
         raise ValueError("expected one of success, mixed, failure")
-    return ox.NamedNode(PKO + names[text.lower()])
+    return ox.NamedNode(PEACEKG + names[text.lower()])
 
 
 def _string(text: str) -> ox.Literal:

@@ -21,7 +21,7 @@ Rows = Iterable  # rows indexable by variable name, values with a ``.value``
 Runner = Callable[[str], Rows]
 Linker = Callable[[str], str]
 
-_PREFIXES = """PREFIX pko: <https://w3id.org/peacekg/ontology#>
+_PREFIXES = """PREFIX peacekg: <https://w3id.org/peacekg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
@@ -125,8 +125,8 @@ def mandate_timeline(run: Runner, mission: str) -> MandateTimeline:
     """The mandate history of ``mission`` (an IRI) read from the graph."""
     m = _iri_literal(mission)
     head = list(run(_PREFIXES + f"""SELECT ?label ?acronym ?start ?end WHERE {{
-        OPTIONAL {{ {m} rdfs:label ?label }} OPTIONAL {{ {m} pko:acronym ?acronym }}
-        OPTIONAL {{ {m} pko:startDate ?start }} OPTIONAL {{ {m} pko:endDate ?end }} }} LIMIT 1"""))
+        OPTIONAL {{ {m} rdfs:label ?label }} OPTIONAL {{ {m} peacekg:acronym ?acronym }}
+        OPTIONAL {{ {m} peacekg:startDate ?start }} OPTIONAL {{ {m} peacekg:endDate ?end }} }} LIMIT 1"""))
     row = head[0] if head else None
 
     def get(name: str):
@@ -135,12 +135,12 @@ def mandate_timeline(run: Runner, mission: str) -> MandateTimeline:
     label = get("acronym") or get("label")
     acts: dict[str, dict] = {}
     for r in run(_PREFIXES + f"""SELECT ?act ?r ?symbol ?d ?kind ?ch7 ?task ?taskLabel ?ended ?endedLabel ?troops ?observers ?police WHERE {{
-        ?act pko:actOn {m} ; pko:byResolution ?r . ?r pko:documentSymbol ?symbol ; pko:adoptionDate ?d .
-        OPTIONAL {{ ?act pko:actKind ?kind }} OPTIONAL {{ ?act pko:underChapterVII ?ch7 }}
-        OPTIONAL {{ ?act pko:mandatesTask ?task . ?task skos:prefLabel ?taskLabel }}
-        OPTIONAL {{ ?act pko:endsTask ?ended . ?ended skos:prefLabel ?endedLabel }}
-        OPTIONAL {{ ?act pko:troopCeiling ?troops }} OPTIONAL {{ ?act pko:militaryObserverCeiling ?observers }}
-        OPTIONAL {{ ?act pko:policeCeiling ?police }} }}"""):
+        ?act peacekg:actOn {m} ; peacekg:byResolution ?r . ?r peacekg:documentSymbol ?symbol ; peacekg:adoptionDate ?d .
+        OPTIONAL {{ ?act peacekg:actKind ?kind }} OPTIONAL {{ ?act peacekg:underChapterVII ?ch7 }}
+        OPTIONAL {{ ?act peacekg:mandatesTask ?task . ?task skos:prefLabel ?taskLabel }}
+        OPTIONAL {{ ?act peacekg:endsTask ?ended . ?ended skos:prefLabel ?endedLabel }}
+        OPTIONAL {{ ?act peacekg:troopCeiling ?troops }} OPTIONAL {{ ?act peacekg:militaryObserverCeiling ?observers }}
+        OPTIONAL {{ ?act peacekg:policeCeiling ?police }} }}"""):
         day = _day(r["d"])
         if day is None:
             continue
@@ -323,9 +323,9 @@ def render_diffusion_svg(label: str, years: list[DiffusionYear], today: date | N
 
 
 _CHART_SUBJECTS = _PREFIXES + """SELECT DISTINCT ?x ?label ?kind WHERE {
-  { ?act pko:actOn ?x . ?x pko:acronym ?label . BIND ("mandate" AS ?kind) }
+  { ?act peacekg:actOn ?x . ?x peacekg:acronym ?label . BIND ("mandate" AS ?kind) }
   UNION
-  { ?task pko:implementsNorm ?x . ?x rdfs:label ?label . BIND ("diffusion" AS ?kind) }
+  { ?task peacekg:implementsNorm ?x . ?x rdfs:label ?label . BIND ("diffusion" AS ?kind) }
 } ORDER BY ?kind ?label"""
 
 

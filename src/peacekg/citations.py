@@ -381,7 +381,7 @@ def _unescape(text: str) -> str:
 
 
 def add_document_pages(turtle: str) -> tuple[str, int]:
-    """Add ``foaf:page <undocs.org URL>`` after each ``pko:documentSymbol`` line of
+    """Add ``foaf:page <undocs.org URL>`` after each ``peacekg:documentSymbol`` line of
     a UN symbol whose block has no ``foaf:page`` yet. Returns the text and the
     number of links added."""
     blocks = re.split(r"(\n\s*\n)", turtle)
@@ -389,7 +389,7 @@ def add_document_pages(turtle: str) -> tuple[str, int]:
     for i, block in enumerate(blocks):
         if "foaf:page" in block:
             continue
-        symbol = re.search(r'^(?P<indent>[ \t]+)pko:documentSymbol "(?P<symbol>[^"]+)" ;[^\n]*$', block, re.M)
+        symbol = re.search(r'^(?P<indent>[ \t]+)peacekg:documentSymbol "(?P<symbol>[^"]+)" ;[^\n]*$', block, re.M)
         if symbol is None:
             continue
         url = un_document_url(symbol.group("symbol"))

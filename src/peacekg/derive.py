@@ -11,31 +11,31 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .namespaces import DATA_GRAPH, ID, PKO, XSD
+from .namespaces import DATA_GRAPH, ID, PEACEKG, XSD
 
 _POC_TASK = ID + "task/protection-of-civilians"
 
 #: Earliest act per operation matching a condition, ties broken by resolution number.
 _FIRST_ACT = """
-PREFIX pko: <{pko}>
+PREFIX peacekg: <{peacekg}>
 SELECT ?mission ?resolution ?date WHERE {{
   {{
     SELECT ?mission (MIN(?d) AS ?date) WHERE {{
-      ?act pko:actOn ?mission ; pko:byResolution ?r . ?r pko:adoptionDate ?d .
+      ?act peacekg:actOn ?mission ; peacekg:byResolution ?r . ?r peacekg:adoptionDate ?d .
       {condition}
     }} GROUP BY ?mission
   }}
-  ?act pko:actOn ?mission ; pko:byResolution ?resolution . ?resolution pko:adoptionDate ?date .
+  ?act peacekg:actOn ?mission ; peacekg:byResolution ?resolution . ?resolution peacekg:adoptionDate ?date .
   {condition}
-  OPTIONAL {{ ?resolution pko:resolutionNumber ?n }}
+  OPTIONAL {{ ?resolution peacekg:resolutionNumber ?n }}
 }}
 ORDER BY ?mission ?n
 """
 
 #: What is derived: (condition on ?act, flag property, first-resolution property, since property).
 _RULES = (
-    ("?act pko:underChapterVII true .", "chapterVII", "chapterVIIAuthorizedBy", "chapterVIISince"),
-    (f"?act pko:mandatesTask <{_POC_TASK}> .", "pocMandate", "firstPoCMandate", "pocMandateSince"),
+    ("?act peacekg:underChapterVII true .", "chapterVII", "chapterVIIAuthorizedBy", "chapterVIISince"),
+    (f"?act peacekg:mandatesTask <{_POC_TASK}> .", "pocMandate", "firstPoCMandate", "pocMandateSince"),
 )
 
 
@@ -48,46 +48,46 @@ def derive_mandate_facts(store: ox.Store) -> list[ox.Triple]:
     derived: list[ox.Triple] = []
     for condition, flag, first, since in _RULES:
         seen: set[ox.NamedNode] = set()
-        for row in store.query(_FIRST_ACT.format(pko=PKO, condition=condition), default_graph=data):
+        for row in store.query(_FIRST_ACT.format(peacekg=PEACEKG, condition=condition), default_graph=data):
             mission = row["mission"]
             if mission in seen:
                 continue
             seen.add(mission)
             derived += [
-                ox.Triple(mission, ox.NamedNode(PKO + flag), true),
-                ox.Triple(mission, ox.NamedNode(PKO + first), row["resolution"]),
-                ox.Triple(mission, ox.NamedNode(PKO + since), row["date"]),
+                ox.Triple(mission, ox.NamedNode(PEACEKG + flag), true),
+                ox.Triple(mission, ox.NamedNode(PEACEKG + first), row["resolution"]),
+                ox.Triple(mission, ox.NamedNode(PEACEKG + since), row["date"]),
             ]
     # Every kind an act made of the operation is one of the operation's kinds.
-    kinds = f"PREFIX pko: <{PKO}> SELECT DISTINCT ?m ?k WHERE {{ ?a pko:actOn ?m ; pko:setsOperationKind ?k }}"
+    kinds = f"PREFIX peacekg: <{PEACEKG}> SELECT DISTINCT ?m ?k WHERE {{ ?a peacekg:actOn ?m ; peacekg:setsOperationKind ?k }}"
     for row in store.query(kinds, default_graph=data):
-        derived.append(ox.Triple(row["m"], ox.NamedNode(PKO + "operationKind"), row["k"]))
+        derived.append(ox.Triple(row["m"], ox.NamedNode(PEACEKG + "operationKind"), row["k"]))
     return sorted(derived, key=str)
 
 
 _FORCE = ID + "force/"
 
 #: Normative force by kind of instrument, first matching rule wins; an asserted
-#: pko:normativeForce always wins over these. Each rule is (a SPARQL pattern on
+#: peacekg:normativeForce always wins over these. Each rule is (a SPARQL pattern on
 #: ?i, the force's slug). Provisions without a value then take their instrument's.
 FORCE_BY_KIND: tuple[tuple[str, str], ...] = (
-    ("?i a ?k . VALUES ?k { pko:Charter pko:CharterChapter pko:CharterArticle pko:Treaty pko:StatusOfForcesAgreement }", "treaty-obligation"),
-    ("?i a pko:SecurityCouncilResolution . "
-     "{ ?i pko:invokes <https://w3id.org/peacekg/id/instrument/un-charter-chapter-vii> } "
-     "UNION { ?act pko:byResolution ?i ; pko:underChapterVII true }", "council-decision"),
-    ("?i a pko:SecurityCouncilResolution .", "council-resolution-outside-chapter-vii"),
-    ("?i a pko:GeneralAssemblyResolution . ?act pko:byResolution ?i .", "institutional-decision"),
-    ("?i a pko:GeneralAssemblyResolution .", "recommendation"),
-    ("?i a ?k . VALUES ?k { pko:RegionalDecision pko:SecretaryGeneralBulletin }", "institutional-decision"),
-    ("?i a pko:Doctrine .", "doctrine-guidance"),
-    ("?i a pko:Report .", "advisory-report"),
-    ("?i a pko:Declaration .", "political-commitment"),
+    ("?i a ?k . VALUES ?k { peacekg:Charter peacekg:CharterChapter peacekg:CharterArticle peacekg:Treaty peacekg:StatusOfForcesAgreement }", "treaty-obligation"),
+    ("?i a peacekg:SecurityCouncilResolution . "
+     "{ ?i peacekg:invokes <https://w3id.org/peacekg/id/instrument/un-charter-chapter-vii> } "
+     "UNION { ?act peacekg:byResolution ?i ; peacekg:underChapterVII true }", "council-decision"),
+    ("?i a peacekg:SecurityCouncilResolution .", "council-resolution-outside-chapter-vii"),
+    ("?i a peacekg:GeneralAssemblyResolution . ?act peacekg:byResolution ?i .", "institutional-decision"),
+    ("?i a peacekg:GeneralAssemblyResolution .", "recommendation"),
+    ("?i a ?k . VALUES ?k { peacekg:RegionalDecision peacekg:SecretaryGeneralBulletin }", "institutional-decision"),
+    ("?i a peacekg:Doctrine .", "doctrine-guidance"),
+    ("?i a peacekg:Report .", "advisory-report"),
+    ("?i a peacekg:Declaration .", "political-commitment"),
     # A peace agreement between states only is a treaty between them; one with a
     # non-state party (an armed group, a movement) is not a treaty in international
     # law, whatever its force under national law or as a mandate's basis.
-    ("?i a pko:PeaceAgreement . FILTER NOT EXISTS { ?i pko:issuedBy ?party FILTER NOT EXISTS { ?party a pko:State } }",
+    ("?i a peacekg:PeaceAgreement . FILTER NOT EXISTS { ?i peacekg:issuedBy ?party FILTER NOT EXISTS { ?party a peacekg:State } }",
      "treaty-obligation"),
-    ("?i a pko:PeaceAgreement .", "political-commitment"),
+    ("?i a peacekg:PeaceAgreement .", "political-commitment"),
 )
 
 
@@ -96,18 +96,18 @@ def derive_normative_force(store: ox.Store) -> list[ox.Triple]:
     that asserts none, by the first rule of :data:`FORCE_BY_KIND` its kind meets,
     then for provisions still without one, their instrument's (nearest first)."""
     data = ox.NamedNode(DATA_GRAPH)
-    force_p = ox.NamedNode(PKO + "normativeForce")
+    force_p = ox.NamedNode(PEACEKG + "normativeForce")
     asserted = {q.subject: q.object for q in store.quads_for_pattern(None, force_p, None, data)}
     derived: dict[ox.NamedNode, ox.NamedNode] = {}
     for pattern, slug in FORCE_BY_KIND:
-        query = f"PREFIX pko: <{PKO}> SELECT DISTINCT ?i WHERE {{ {pattern} }}"
+        query = f"PREFIX peacekg: <{PEACEKG}> SELECT DISTINCT ?i WHERE {{ {pattern} }}"
         for row in store.query(query, default_graph=data):
             instrument = row["i"]
             if instrument not in asserted and instrument not in derived:
                 derived[instrument] = ox.NamedNode(_FORCE + slug)
     parent_of = {
         q.subject: q.object
-        for q in store.quads_for_pattern(None, ox.NamedNode(PKO + "partOfInstrument"), None, data)
+        for q in store.quads_for_pattern(None, ox.NamedNode(PEACEKG + "partOfInstrument"), None, data)
     }
     for part in parent_of:
         if part in asserted or part in derived:

@@ -20,13 +20,13 @@ import pyoxigraph as ox
 _NAMES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX pko: <https://w3id.org/peacekg/ontology#>
+PREFIX peacekg: <https://w3id.org/peacekg/ontology#>
 SELECT ?resource ?name ?main WHERE {
   { ?resource rdfs:label ?name BIND (true AS ?main) }
   UNION { ?resource skos:prefLabel ?name BIND (true AS ?main) }
   UNION { ?resource skos:altLabel ?name BIND (false AS ?main) }
-  UNION { ?resource pko:acronym ?name BIND (false AS ?main) }
-  UNION { ?resource pko:documentSymbol ?name BIND (false AS ?main) }
+  UNION { ?resource peacekg:acronym ?name BIND (false AS ?main) }
+  UNION { ?resource peacekg:documentSymbol ?name BIND (false AS ?main) }
   FILTER (isIRI(?resource) && STRSTARTS(STR(?resource), "https://w3id.org/peacekg/"))
 }"""
 

@@ -2,7 +2,7 @@
 
 The context is derived from the ontology, so it never drifts from it:
 
-- every prefix peacekg uses (``pko``, ``skos``, ``mission``, ...) is a term, so
+- every prefix peacekg uses (``peacekg``, ``skos``, ``mission``, ...) is a term, so
   IRIs read as CURIEs (``mission:unmil``);
 - ``id`` and ``type`` alias ``@id`` and ``@type``;
 - ``label``, ``prefLabel``, ``altLabel``, ``definition`` and ``comment`` are the
@@ -14,7 +14,7 @@ The context is derived from the ontology, so it never drifts from it:
 
 A value that does not fit its term's coercion (another datatype or language, a
 literal where an IRI is expected) is written under the prefixed property name
-(``"pko:startDate"``) as an explicit value object, so nothing is lost:
+(``"peacekg:startDate"``) as an explicit value object, so nothing is lost:
 expanding the compact document gives back exactly the triples written.
 Output is sorted, so the same graph always gives the same bytes.
 """
@@ -27,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .namespaces import DCT, OWL, PKO, PREFIXES, RDF, RDFS, SKOS, XSD
+from .namespaces import DCT, OWL, PEACEKG, PREFIXES, RDF, RDFS, SKOS, XSD
 
 #: Annotation terms of the context: name -> property IRI (values English text).
 ENGLISH_TERMS: dict[str, str] = {
@@ -58,7 +58,7 @@ def context(ontology: Iterable[ox.Triple | ox.Quad]) -> dict[str, Any]:
     kinds: dict[str, set[str]] = defaultdict(set)
     ranges: dict[str, set[str]] = defaultdict(set)
     for t in ontology:
-        if not isinstance(t.subject, ox.NamedNode) or not t.subject.value.startswith(PKO):
+        if not isinstance(t.subject, ox.NamedNode) or not t.subject.value.startswith(PEACEKG):
             continue
         if t.predicate.value == RDF + "type":
             kinds[t.subject.value].add(t.object.value)
@@ -71,7 +71,7 @@ def context(ontology: Iterable[ox.Triple | ox.Quad]) -> dict[str, Any]:
     for name, iri in IRI_TERMS.items():
         ctx[name] = {"@id": _curie(iri), "@type": "@id"}
     for iri in sorted(kinds):
-        name = iri[len(PKO):]
+        name = iri[len(PEACEKG):]
         if OWL + "ObjectProperty" in kinds[iri]:
             definition = {"@id": _curie(iri), "@type": "@id"}
         elif OWL + "DatatypeProperty" in kinds[iri]:

@@ -118,7 +118,7 @@ def _int(value: object) -> int | None:
     return None if value is None else int(value)  # type: ignore[call-overload]
 
 
-_HEADER = """@prefix pko:  <https://w3id.org/peacekg/ontology#> .
+_HEADER = """@prefix peacekg:  <https://w3id.org/peacekg/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix state: <https://w3id.org/peacekg/id/state/> .
 
@@ -140,11 +140,11 @@ def state_links_turtle(table: LinkTable) -> str:
         if s.geonames_id is not None:
             lines.append(f"skos:exactMatch <{GEONAMES}{s.geonames_id}/>")
         if s.m49 is not None:
-            lines.append(f'pko:unM49Code "{s.m49}"')
+            lines.append(f'peacekg:unM49Code "{s.m49}"')
         if s.cow is not None:
-            lines.append(f"pko:correlatesOfWarCode {s.cow}")
+            lines.append(f"peacekg:correlatesOfWarCode {s.cow}")
         if s.gw is not None:
-            lines.append(f"pko:gleditschWardCode {s.gw}")
+            lines.append(f"peacekg:gleditschWardCode {s.gw}")
         if lines:
             out.append(f"state:{s.iso3.lower()}\n    " + " ;\n    ".join(lines) + " .\n")
     return "\n".join(out)
@@ -152,7 +152,7 @@ def state_links_turtle(table: LinkTable) -> str:
 
 def iso3_codes(states_turtle: str) -> list[str]:
     """The ISO alpha-3 codes written in ``data/states.ttl``."""
-    return sorted(set(re.findall(r'pko:iso3166Alpha3 "([A-Z]{3})"', states_turtle)))
+    return sorted(set(re.findall(r'peacekg:iso3166Alpha3 "([A-Z]{3})"', states_turtle)))
 
 
 def write_atomically(path: Path, text: str) -> None:

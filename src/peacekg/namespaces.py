@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Final
 
-#: Namespace of ontology terms (``pko:``).
-PKO: Final = "https://w3id.org/peacekg/ontology#"
+#: Namespace of ontology terms (``peacekg:``).
+PEACEKG: Final = "https://w3id.org/peacekg/ontology#"
 #: IRI of the ontology itself.
 ONTOLOGY_IRI: Final = "https://w3id.org/peacekg/ontology"
 #: Base of every resource IRI: ``{ID}{kind}/{slug}``.
@@ -28,7 +28,7 @@ FOAF: Final = "http://xmlns.com/foaf/0.1/"
 
 #: Prefixes known to every query and every serialisation.
 PREFIXES: Final[dict[str, str]] = {
-    "pko": PKO,
+    "peacekg": PEACEKG,
     "rdf": RDF,
     "rdfs": RDFS,
     "owl": OWL,

@@ -44,7 +44,7 @@ from .namespaces import (
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     OWL,
-    PKO,
+    PEACEKG,
     RDF,
     VOID,
     XSD,
@@ -350,7 +350,7 @@ def base_module(ontology: list[ox.Triple], version: str) -> list[ox.Triple]:
     by_subject: dict[object, list[ox.Triple]] = defaultdict(list)
     for t in ontology:
         by_subject[t.subject].append(t)
-    pending = [s for s in by_subject if isinstance(s, ox.NamedNode) and (s.value.startswith(PKO) or s.value == ONTOLOGY_IRI)]
+    pending = [s for s in by_subject if isinstance(s, ox.NamedNode) and (s.value.startswith(PEACEKG) or s.value == ONTOLOGY_IRI)]
     seen, kept = set(pending), []
     while pending:
         for t in by_subject[pending.pop()]:
@@ -482,7 +482,7 @@ def void_description(
     add(release, DCAT + "version", ox.Literal(version))
     add(release, OWL + "versionInfo", ox.Literal(version))
     add(release, DCT + "conformsTo", ox.NamedNode(version_iri(version)))
-    add(release, VOID + "vocabulary", ox.NamedNode(PKO))
+    add(release, VOID + "vocabulary", ox.NamedNode(PEACEKG))
     add(release, VOID + "uriSpace", ox.Literal(ID))
     add(release, VOID + "sparqlEndpoint", ox.NamedNode(sparql_endpoint))
     add(release, VOID + "dataDump", ox.NamedNode(base_url + "peacekg.nq"))
@@ -491,9 +491,9 @@ def void_description(
     _statistics(release, all_triples, add, integer)
     classes = _class_counts(all_triples)
     for cls, count in sorted(classes.items()):
-        if not cls.startswith(PKO):
+        if not cls.startswith(PEACEKG):
             continue
-        partition = ox.NamedNode(f"{DATASET_IRI}/{version}/class/{cls[len(PKO):]}")
+        partition = ox.NamedNode(f"{DATASET_IRI}/{version}/class/{cls[len(PEACEKG):]}")
         add(release, VOID + "classPartition", partition)
         add(partition, VOID + "class", ox.NamedNode(cls))
         add(partition, VOID + "entities", integer(count))

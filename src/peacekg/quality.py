@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from .namespaces import DCT, ONTOLOGY_IRI, OWL, PKO, RDF, RDFS, SKOS, VANN, XSD
+from .namespaces import DCT, ONTOLOGY_IRI, OWL, PEACEKG, RDF, RDFS, SKOS, VANN, XSD
 from .validate import compact
 
 ERROR, WARNING = "error", "warning"
@@ -32,7 +32,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "label_language": (WARNING, "a label has no @en language tag"),
     "missing_ontology_annotation": (WARNING, "the ontology header lacks an annotation every release should carry"),
     "undeclared_term": (ERROR, "an IRI is used as a class or property but never declared (OWL 2 DL needs the declaration)"),
-    "used_not_defined": (ERROR, "a pko: term is used but the ontology does not define it (often a typo)"),
+    "used_not_defined": (ERROR, "a peacekg: term is used but the ontology does not define it (often a typo)"),
     "punning": (ERROR, "one IRI is declared as two kinds of property, or as class and datatype (not allowed in OWL 2 DL)"),
     "datatype_not_in_map": (ERROR, "a datatype outside the OWL 2 datatype map, such as xsd:date (use xsd:dateTime)"),
     "property_kind_mismatch": (ERROR, "an axiom relates properties of different kinds, or gives a property a range of the wrong kind"),
@@ -82,7 +82,7 @@ _PROPERTY_KINDS = ("object property", "datatype property", "annotation property"
 BUILT_IN = (RDF, RDFS, OWL, XSD)
 
 #: Classes whose instances must cite a source (dct:source).
-SOURCED_CLASSES = (PKO + "PeaceOperation", PKO + "LegalInstrument", PKO + "Milestone", PKO + "Assessment", PKO + "Event")
+SOURCED_CLASSES = (PEACEKG + "PeaceOperation", PEACEKG + "LegalInstrument", PEACEKG + "Milestone", PEACEKG + "Assessment", PEACEKG + "Event")
 
 _TYPE, _LABEL, _DEFINITION = RDF + "type", RDFS + "label", SKOS + "definition"
 
@@ -225,7 +225,7 @@ class Index:
 
     def own_terms(self) -> list[str]:
         """The peacekg terms the ontology declares."""
-        return sorted(iri for iri in self.kinds if iri.startswith(PKO))
+        return sorted(iri for iri in self.kinds if iri.startswith(PEACEKG))
 
     def declared(self, iri: str) -> bool:
         return iri.startswith(BUILT_IN) or bool(self.kinds.get(iri))
@@ -354,14 +354,14 @@ def _declaration_checks(onto: Index, data: Index) -> list[Issue]:
             continue
         roles = sorted({h.split(":", 1)[0] for h in how})
         example = sorted(how)[0].split(":", 1)[1]
-        if iri.startswith(PKO):
+        if iri.startswith(PEACEKG):
             issues.append(_issue("used_not_defined", iri, f"used as {' and '.join(roles)} ({example}) but not defined in the ontology"))
         else:
             issues.append(_issue("undeclared_term", iri, f"used as {' and '.join(roles)} ({example}) without a declaration"))
-    # pko: IRIs mentioned anywhere else (as subject or object) must be defined too.
+    # peacekg: IRIs mentioned anywhere else (as subject or object) must be defined too.
     for t in data.triples:
         for term in (t.subject, t.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(PKO) and not onto.declared(term.value):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(PEACEKG) and not onto.declared(term.value):
                 issues.append(_issue("used_not_defined", term.value, "mentioned but not defined in the ontology"))
     return issues
 
@@ -486,11 +486,11 @@ def coverage(
     for s, o in facts.by_predicate[_TYPE]:
         if isinstance(o, ox.NamedNode):
             members[o.value].add(s)
-    direct = sorted({o.value for _, o in asserted.by_predicate[_TYPE] if isinstance(o, ox.NamedNode) and o.value.startswith(PKO)})
+    direct = sorted({o.value for _, o in asserted.by_predicate[_TYPE] if isinstance(o, ox.NamedNode) and o.value.startswith(PEACEKG)})
     supers = _superclasses(onto)
     domains: dict[str, list[str]] = defaultdict(list)
     for p, d in onto.by_predicate[RDFS + "domain"]:
-        if isinstance(p, ox.NamedNode) and isinstance(d, ox.NamedNode) and p.value.startswith(PKO):
+        if isinstance(p, ox.NamedNode) and isinstance(d, ox.NamedNode) and p.value.startswith(PEACEKG):
             domains[d.value].append(p.value)
 
     result = []
@@ -515,8 +515,8 @@ def coverage(
     true = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
     ended = sorted(
         i.value
-        for i in members[PKO + "PeaceOperation"]
-        if isinstance(i, ox.NamedNode) and not facts.objects(i, PKO + "endDate") and true not in facts.objects(i, PKO + "ongoing")
+        for i in members[PEACEKG + "PeaceOperation"]
+        if isinstance(i, ox.NamedNode) and not facts.objects(i, PEACEKG + "endDate") and true not in facts.objects(i, PEACEKG + "ongoing")
     )
     gaps.append(Gap("missing_end_date", "operations are neither ongoing nor given an end date", ended))
     unlabelled = sorted(

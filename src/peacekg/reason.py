@@ -187,7 +187,7 @@ def clashes_in(store: ox.Store, limit: int = 50) -> list[str]:
 def disjointness_clashes(triples: Iterable[ox.Triple]) -> list[str]:
     """The most common cause of an inconsistency, named: resources that are (after
     the RL closure) instances of two disjoint classes, e.g. a host country typed
-    a state by the range of pko:hostCountry and an organisation by its own record."""
+    a state by the range of peacekg:hostCountry and an organisation by its own record."""
     triples = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in [*triples, *rl_closure(triples)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..namespaces import DCT, GRAPHS, ID, ONTOLOGY_IRI, PKO, RDF, RDFS, VOID, XSD
+from ..namespaces import DCT, GRAPHS, ID, ONTOLOGY_IRI, PEACEKG, RDF, RDFS, VOID, XSD
 from .settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -78,7 +78,7 @@ def void_description(settings: Settings, kg, graph_counts: dict[str, int]) -> li
         ox.Triple(ds, _n(DCT + "license"), _n("https://creativecommons.org/licenses/by/4.0/")),
         ox.Triple(ds, _n(VOID + "sparqlEndpoint"), _n(base + "/sparql")),
         ox.Triple(ds, _n(VOID + "uriSpace"), ox.Literal(ID)),
-        ox.Triple(ds, _n(VOID + "vocabulary"), _n(PKO)),
+        ox.Triple(ds, _n(VOID + "vocabulary"), _n(PEACEKG)),
         ox.Triple(ds, _n(VOID + "exampleResource"), _n(ID + "mission/unmil")),
         ox.Triple(ds, _n(VOID + "rootResource"), _n(ONTOLOGY_IRI)),
         ox.Triple(ds, _n(VOID + "triples"), figures["triples"]),

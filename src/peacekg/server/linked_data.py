@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..formats import serialize_graph
-from ..namespaces import DCT, GRAPHS, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PKO, RDF, RDFS, SKOS
+from ..namespaces import DCT, GRAPHS, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PEACEKG, RDF, RDFS, SKOS
 from ..validate import compact
 from .errors import Problem, echo
 from .conneg import EXTENSIONS, GRAPH_OFFER, MEDIA_TYPES, content_type, negotiate, not_acceptable_message
@@ -225,7 +225,7 @@ def ontology_terms(triples: list[ox.Triple]) -> tuple[dict[str, list[str]], list
     for heading, owl_class in TERM_KINDS:
         terms = []
         for iri, props in by_subject.items():
-            if not iri.startswith(PKO):
+            if not iri.startswith(PEACEKG):
                 continue
             types = [v.value for v in props.get(RDF + "type", []) if isinstance(v, ox.NamedNode)]
             if owl_class not in types:
@@ -246,14 +246,14 @@ def ontology_terms(triples: list[ox.Triple]) -> tuple[dict[str, list[str]], list
             terms.append(
                 Term(
                     iri=iri,
-                    local=iri[len(PKO):],
-                    label=first(LABEL_PREDICATES) or iri[len(PKO):],
+                    local=iri[len(PEACEKG):],
+                    label=first(LABEL_PREDICATES) or iri[len(PEACEKG):],
                     definition=first(DEFINITION_PREDICATES),
                     kind=heading,
                     parents=named(RDFS + "subClassOf") + named(RDFS + "subPropertyOf"),
                     domain=named(RDFS + "domain"),
                     range=named(RDFS + "range"),
-                    types=[t for t in types if t.startswith(PKO)],
+                    types=[t for t in types if t.startswith(PEACEKG)],
                 )
             )
         sections.append((heading, sorted(terms, key=lambda t: t.label.lower())))
@@ -270,8 +270,8 @@ def local_href(iri: str, prefix: str = "") -> str | None:
     blank nodes and IRIs outside peacekg, which the caller links to as they are)."""
     if iri.startswith(ID):
         return f"{prefix}/id/{iri[len(ID):]}"
-    if iri.startswith(PKO):
-        return f"{prefix}/ontology#{iri[len(PKO):]}"
+    if iri.startswith(PEACEKG):
+        return f"{prefix}/ontology#{iri[len(PEACEKG):]}"
     if iri == ONTOLOGY_IRI:
         return f"{prefix}/ontology"
     return None

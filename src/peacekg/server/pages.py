@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..catalog import ParameterError, with_values
-from ..namespaces import PKO
+from ..namespaces import PEACEKG
 from ..validate import compact
 from .errors import ECHO_LIMIT, Problem, echo
 from .linked_data import labels, local_href, resource_href
@@ -37,16 +37,16 @@ class Listing:
 
 #: The entry points of the site, by URL slug.
 LISTINGS: dict[str, Listing] = {
-    "missions": Listing("Peace operations", PKO + "PeaceOperation", PKO + "acronym", "Acronym", PKO + "startDate", "Start",
+    "missions": Listing("Peace operations", PEACEKG + "PeaceOperation", PEACEKG + "acronym", "Acronym", PEACEKG + "startDate", "Start",
                         "UN peacekeeping operations, regional operations and multinational forces, in order of deployment."),
-    "norms": Listing("Norms", PKO + "Norm", None, "", None, "",
+    "norms": Listing("Norms", PEACEKG + "Norm", None, "", None, "",
                      "The norms and principles of peacekeeping, from consent to protection of civilians."),
-    "instruments": Listing("Legal instruments", PKO + "LegalInstrument", PKO + "documentSymbol", "Symbol", PKO + "adoptionDate", "Adopted",
+    "instruments": Listing("Legal instruments", PEACEKG + "LegalInstrument", PEACEKG + "documentSymbol", "Symbol", PEACEKG + "adoptionDate", "Adopted",
                            "Resolutions, treaties, reports and doctrine that state, affirm or develop the norms."),
-    "actors": Listing("Actors", PKO + "Actor", PKO + "acronym", "Acronym", None, "",
+    "actors": Listing("Actors", PEACEKG + "Actor", PEACEKG + "acronym", "Acronym", None, "",
                       "Organisations, organs and panels that adopt, apply or contest the norms (states are listed apart).",
-                      exclude=PKO + "State"),
-    "states": Listing("States", PKO + "State", PKO + "iso3166Alpha3", "ISO code", None, "", "States and territories, with their ISO 3166-1 codes."),
+                      exclude=PEACEKG + "State"),
+    "states": Listing("States", PEACEKG + "State", PEACEKG + "iso3166Alpha3", "ISO code", None, "", "States and territories, with their ISO 3166-1 codes."),
 }
 
 
@@ -244,9 +244,9 @@ async def resource_page(request: Request, description, *, alternates: list[tuple
     server = request.app.state.server
     types = {t for t, _ in description.types}
     chart = None
-    if PKO + "PeaceOperation" in types:
+    if PEACEKG + "PeaceOperation" in types:
         chart = ("Mandate timeline", await run_in_threadpool(server.mandate_svg, description.iri))
-    elif PKO + "Norm" in types:
+    elif PEACEKG + "Norm" in types:
         chart = ("Diffusion into mandates", await run_in_threadpool(server.diffusion_svg, description.iri, description.label))
     return server.render(
         request, "resource.html", title=description.label, d=description, alternates=alternates, chart=chart,

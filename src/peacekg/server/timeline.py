@@ -48,27 +48,27 @@ class Mark:
 
 
 MISSIONS = """
-PREFIX pko: <https://w3id.org/peacekg/ontology#>
+PREFIX peacekg: <https://w3id.org/peacekg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?m ?acronym ?label ?start ?end ?un ?regional ?multinational WHERE {
-  ?m a pko:PeaceOperation ; pko:startDate ?start .
-  OPTIONAL { ?m pko:acronym ?acronym } OPTIONAL { ?m rdfs:label ?label } OPTIONAL { ?m pko:endDate ?end }
-  BIND (EXISTS { ?m a pko:UNPeacekeepingOperation } AS ?un)
-  BIND (EXISTS { ?m a pko:RegionalPeaceOperation } AS ?regional)
-  BIND (EXISTS { ?m a pko:MultinationalForce } AS ?multinational)
+  ?m a peacekg:PeaceOperation ; peacekg:startDate ?start .
+  OPTIONAL { ?m peacekg:acronym ?acronym } OPTIONAL { ?m rdfs:label ?label } OPTIONAL { ?m peacekg:endDate ?end }
+  BIND (EXISTS { ?m a peacekg:UNPeacekeepingOperation } AS ?un)
+  BIND (EXISTS { ?m a peacekg:RegionalPeaceOperation } AS ?regional)
+  BIND (EXISTS { ?m a peacekg:MultinationalForce } AS ?multinational)
 }"""
 
 NORM_MARKS = """
-PREFIX pko: <https://w3id.org/peacekg/ontology#>
+PREFIX peacekg: <https://w3id.org/peacekg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?n ?norm ?x ?label ?day ?kind WHERE {
   {
-    VALUES (?link ?kind) { (pko:codifies "codifies") (pko:affirms "affirms") (pko:develops "develops") }
-    ?x ?link ?n ; pko:adoptionDate ?day .
-    OPTIONAL { ?x pko:documentSymbol ?symbol } OPTIONAL { ?x rdfs:label ?l }
+    VALUES (?link ?kind) { (peacekg:codifies "codifies") (peacekg:affirms "affirms") (peacekg:develops "develops") }
+    ?x ?link ?n ; peacekg:adoptionDate ?day .
+    OPTIONAL { ?x peacekg:documentSymbol ?symbol } OPTIONAL { ?x rdfs:label ?l }
     BIND (COALESCE(?symbol, ?l, STR(?x)) AS ?label)
   } UNION {
-    ?x pko:milestoneOf ?n ; pko:date ?day .
+    ?x peacekg:milestoneOf ?n ; peacekg:date ?day .
     OPTIONAL { ?x rdfs:label ?l }
     BIND (COALESCE(?l, STR(?x)) AS ?label)
     BIND ("milestone" AS ?kind)

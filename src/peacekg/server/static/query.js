@@ -16,7 +16,7 @@
     examples[ex.name] = ex;
   });
   var ID = "https://w3id.org/peacekg/id/";
-  var PKO = "https://w3id.org/peacekg/ontology#";
+  var PEACEKG = "https://w3id.org/peacekg/ontology#";
 
   picker.addEventListener("change", function () {
     var ex = examples[picker.value];
@@ -28,13 +28,13 @@
 
   function link(iri) {
     if (iri.indexOf(ID) === 0) return prefix + "/id/" + iri.slice(ID.length);
-    if (iri.indexOf(PKO) === 0) return prefix + "/ontology#" + iri.slice(PKO.length);
+    if (iri.indexOf(PEACEKG) === 0) return prefix + "/ontology#" + iri.slice(PEACEKG.length);
     return iri;
   }
 
   function short(iri) {
     if (iri.indexOf(ID) === 0) return iri.slice(ID.length).replace("/", ":");
-    if (iri.indexOf(PKO) === 0) return "pko:" + iri.slice(PKO.length);
+    if (iri.indexOf(PEACEKG) === 0) return "peacekg:" + iri.slice(PEACEKG.length);
     return iri;
   }
 
