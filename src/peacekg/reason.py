@@ -2,6 +2,7 @@
 consistency check (HermiT through owlready2, which needs Java)."""
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tempfile
@@ -130,9 +131,27 @@ def check_consistency(triples: Iterable[ox.Quad | ox.Triple]) -> ConsistencyRepo
 
     started = time.perf_counter()
     triples = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+    document = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    # HermiT gives the same verdict on the same triples: a graph checked before
+    # in this process (the same build asked twice) is not reasoned over again.
+    digest = hashlib.sha256(b"\n".join(sorted(document.splitlines()))).hexdigest()
+    if digest in _VERDICTS:
+        return _VERDICTS[digest]
+    report = _run_hermit(owlready2, triples, document, started)
+    _VERDICTS[digest] = report
+    while len(_VERDICTS) > 8:
+        _VERDICTS.pop(next(iter(_VERDICTS)))
+    return report
+
+
+#: HermiT's reports by the digest of the (sorted) N-Triples they judged.
+_VERDICTS: dict[str, ConsistencyReport] = {}
+
+
+def _run_hermit(owlready2, triples: list[ox.Triple], document: bytes, started: float) -> ConsistencyReport:
     with tempfile.TemporaryDirectory(prefix="peacekg-hermit-") as tmp:
         path = Path(tmp) / "graph.nt"
-        path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        path.write_bytes(document)
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
