@@ -37,7 +37,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     # Built from a copy of what an sdist holds (MANIFEST.in), so that neither the
     # checkout's build/ folder nor anything else untracked can leak into the wheel.
     source = tmp / "source"
-    for folder in ("src", "ontology", "data", "queries"):
+    for folder in ("src", "ontology", "shapes", "data", "queries"):
         shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "_bundled"))
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md"):
         shutil.copy(ROOT / name, source / name)
@@ -110,7 +110,7 @@ def test_installed_python_api_uses_the_bundled_graph(installed):
 
 
 def test_a_checkout_in_the_working_directory_takes_precedence(installed, tmp_path):
-    for folder in ("ontology", "queries"):
+    for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "data").mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "shapes" / "valid.ttl", tmp_path / "data" / "valid.ttl")
