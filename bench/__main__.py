@@ -342,6 +342,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scales", help="comma-separated scales, e.g. 10k,100k (default: all, or 10k with --quick)")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not write {DOC.relative_to(ROOT)}")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per load-tool run in the server section (default 10)")
     parser.add_argument("--server-only", action="store_true",
                         help=f"only the server section (wrk); replaces that section of {DOC.relative_to(ROOT)}")
     parser.add_argument("--build-only", action="store_true", help="only the user's path: peacekg build, search, query and the commands after it (implies --no-write)")
@@ -350,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.server_only:
         from .server import measure as measure_server, report as server_report
 
-        section = "\n".join(server_report(measure_server(2.0 if args.quick else 10.0, (1, 8) if args.quick else (1, 8, 50))))
+        section = "\n".join(server_report(measure_server(2.0 if args.quick else args.seconds, (1, 8) if args.quick else (1, 8, 50))))
         print(section)
         if not args.no_write and not args.quick:
             replace_section(DOC, "## Server", section + "\n")
