@@ -124,3 +124,23 @@ def test_missing_java_gives_a_clear_message(monkeypatch, kg):
     result = CliRunner().invoke(app, ["reason"])
     assert result.exit_code == 2
     assert "error: HermiT needs Java" in result.output
+
+
+def test_the_consistency_digest_ignores_blank_node_labels_only():
+    """HermiT's verdict is kept per graph: two serialisations of one graph (other
+    blank-node labels) share it, a graph that differs in one triple does not."""
+    from peacekg.reason import _digest
+
+    def graph(first: str, second: str, filler: str = "Norm") -> list[ox.Triple]:
+        a, b = ox.BlankNode(first), ox.BlankNode(second)
+        rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        return [
+            ox.Triple(ox.NamedNode(PEACEKG + "C"), ox.NamedNode("http://www.w3.org/2002/07/owl#unionOf"), a),
+            ox.Triple(a, ox.NamedNode(rdf + "first"), ox.NamedNode(PEACEKG + "Actor")),
+            ox.Triple(a, ox.NamedNode(rdf + "rest"), b),
+            ox.Triple(b, ox.NamedNode(rdf + "first"), ox.NamedNode(PEACEKG + filler)),
+            ox.Triple(b, ox.NamedNode(rdf + "rest"), ox.NamedNode(rdf + "nil")),
+        ]
+
+    assert _digest(graph("x1", "x2")) == _digest(graph("yy", "zz"))
+    assert _digest(graph("x1", "x2")) != _digest(graph("x1", "x2", filler="PeaceOperation"))

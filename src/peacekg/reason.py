@@ -134,7 +134,7 @@ def check_consistency(triples: Iterable[ox.Quad | ox.Triple]) -> ConsistencyRepo
     document = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     # HermiT gives the same verdict on the same triples: a graph checked before
     # in this process (the same build asked twice) is not reasoned over again.
-    digest = hashlib.sha256(b"\n".join(sorted(document.splitlines()))).hexdigest()
+    digest = _digest(triples)
     if digest in _VERDICTS:
         return _VERDICTS[digest]
     report = _run_hermit(owlready2, triples, document, started)
@@ -144,7 +144,35 @@ def check_consistency(triples: Iterable[ox.Quad | ox.Triple]) -> ConsistencyRepo
     return report
 
 
-#: HermiT's reports by the digest of the (sorted) N-Triples they judged.
+def _digest(triples: list[ox.Triple]) -> str:
+    """A digest of ``triples`` that does not depend on blank-node labels: each
+    blank node is named by a hash of what it says (its outgoing triples, the
+    blank nodes among them named the same way, refined a few rounds), as the
+    lists and restrictions of an ontology are trees. Two serialisations of one
+    graph (the release files, the store) get the same digest."""
+    names: dict[str, str] = {}
+    outgoing: dict[str, list[tuple[str, object]]] = {}
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode):
+            outgoing.setdefault(triple.subject.value, []).append((str(triple.predicate), triple.object))
+    for _ in range(6):
+        def label(term) -> str:
+            return "_:" + names.get(term.value, "") if isinstance(term, ox.BlankNode) else str(term)
+
+        fresh = {node: hashlib.sha256("|".join(sorted(p + " " + label(o) for p, o in edges)).encode()).hexdigest()[:24]
+                 for node, edges in outgoing.items()}
+        if fresh == names:
+            break
+        names = fresh
+
+    def term(t) -> str:
+        return "_:" + names.get(t.value, t.value) if isinstance(t, ox.BlankNode) else str(t)
+
+    lines = sorted({f"{term(t.subject)} {t.predicate} {term(t.object)}" for t in triples})
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest() + f"/{len(triples)}"
+
+
+#: HermiT's reports by the digest of the graph they judged (:func:`_digest`).
 _VERDICTS: dict[str, ConsistencyReport] = {}
 
 
