@@ -43,16 +43,8 @@ class Finish:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        origin = if_none_match = encodings = preflight = None
-        for name, value in scope["headers"]:
-            if name == b"origin":
-                origin = value
-            elif name == b"if-none-match":
-                if_none_match = value
-            elif name == b"accept-encoding":
-                encodings = value
-            elif name == b"access-control-request-method":
-                preflight = value
+        origin, if_none_match, encodings, preflight = request_headers(
+            scope, (b"origin", b"if-none-match", b"accept-encoding", b"access-control-request-method"))
         method = scope["method"]
         if method == "OPTIONS" and origin is not None and preflight is not None:
             await _preflight(send)
@@ -124,6 +116,16 @@ class _Reply:
         elif data:
             data += self._compressor.flush(zlib.Z_SYNC_FLUSH)
         await self._send({"type": "http.response.body", "body": data, "more_body": more})
+
+
+def request_headers(scope, names: tuple[bytes, ...]) -> list[bytes | None]:
+    """The values of the named request headers (lower-case names) in one pass
+    over the ASGI scope; None for a header the request does not send."""
+    found: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        if name in names:
+            found[name] = value
+    return [found.get(name) for name in names]
 
 
 async def _preflight(send) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from .finish import NOT_MODIFIED_HEADERS, _tags
+from .finish import NOT_MODIFIED_HEADERS, _tags, request_headers
 
 #: Bytes charged per page beyond its body and headers (the key, the dict slot
 #: and the objects around them).
@@ -53,23 +53,14 @@ class PageCache:
         if build != self._build:  # a new build: every kept page is stale
             self._pages.clear()
             self.size, self._build = 0, build
-        accept = encodings = if_none_match = b""
-        origin = False
-        for name, value in scope["headers"]:
-            if name == b"accept":
-                accept = value
-            elif name == b"accept-encoding":
-                encodings = value
-            elif name == b"if-none-match":
-                if_none_match = value
-            elif name == b"origin":
-                origin = True
-        key = (scope["path"], scope["query_string"], accept, b"gzip" in encodings.lower(), origin)
+        accept, encodings, if_none_match, origin = request_headers(
+            scope, (b"accept", b"accept-encoding", b"if-none-match", b"origin"))
+        key = (scope["path"], scope["query_string"], accept or b"", b"gzip" in (encodings or b"").lower(), origin is not None)
         page = self._pages.get(key)
         if page is not None:
             self._pages.move_to_end(key)
             self.hits += 1
-            await self._send_kept(page, if_none_match, send)
+            await self._send_kept(page, if_none_match or b"", send)
             return
         start: dict[str, Any] | None = None
         body: list[bytes] = []
